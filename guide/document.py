@@ -1,0 +1,129 @@
+"""Story + theme in, PDF bytes out: page templates, running header and footer, bookmarks."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
+
+from . import models as m
+from .errors import LayoutError
+from .flowables import PassState
+from .options import BuildOptions
+from .story import build_story, reviewed
+from .theme import Theme
+
+
+
+
+class GuideDoc(BaseDocTemplate):
+    """Page templates for cover, body and back cover; records headings for outline and contents."""
+
+    def __init__(self, buf, guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState):
+        self.guide, self.theme, self.options, self.state = guide, theme, options, state
+        t = theme
+        super().__init__(
+            buf, pagesize=t.page_size, invariant=1, pageCompression=1,
+            leftMargin=t.margin_left, rightMargin=t.margin_right,
+            topMargin=t.margin_top, bottomMargin=t.margin_bottom,
+            title=guide.title, author=guide.author.line, subject=guide.subtitle,
+            keywords=list(guide.keywords), creator="guide", producer="guide (ReportLab)",
+            lang=guide.language, displayDocTitle=1, initialFontName=t.font,
+            initialFontSize=t.sizes.body, initialLeading=t.leading,
+        )
+        body = Frame(t.margin_left, t.margin_bottom, t.frame_width, t.frame_height, id="body",
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        band_h = t.height * 0.52
+        cover_top = Frame(t.margin_left, t.height - band_h + t.sizes.body, t.frame_width,
+                          band_h - t.margin_top * 0.6 - t.sizes.body, id="cover-band",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover_low = Frame(t.margin_left, t.margin_bottom, t.frame_width,
+                          t.height - band_h - t.margin_bottom - t.sizes.body * 2, id="cover-low",
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.band_h = band_h
+        self.addPageTemplates([
+            PageTemplate("cover", [cover_top, cover_low], onPage=self.draw_cover),
+            PageTemplate("contents", [body], onPage=self.draw_body_page),
+            PageTemplate("body", [body], onPage=self.draw_body_page),
+            PageTemplate("back", [body], onPage=self.draw_back),
+        ])
+
+    # -- flow hooks -----------------------------------------------------------------
+    def afterFlowable(self, flowable) -> None:
+        outline = getattr(flowable, "outline", None)
+        if outline:
+            level, title, key = outline
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level=level, closed=False)
+            self.state.record(key, self.page)
+
+    def afterPage(self) -> None:
+        self.state.finish(self.page)
+
+    # -- page decoration ------------------------------------------------------------
+    def draw_cover(self, canv, doc) -> None:
+        t = self.theme
+        canv.saveState()
+        canv.setFillColor(t.colour("primary"))
+        canv.rect(-t.bleed, t.height - self.band_h, t.width + 2 * t.bleed, self.band_h + t.bleed, stroke=0, fill=1)
+        canv.setFillColor(t.colour("accent"))
+        canv.rect(-t.bleed, t.height - self.band_h - 10, t.width + 2 * t.bleed, 10, stroke=0, fill=1)
+        canv.restoreState()
+
+    def draw_back(self, canv, doc) -> None:
+        t = self.theme
+        canv.saveState()
+        canv.setFillColor(t.colour("primary"))
+        canv.rect(-t.bleed, -t.bleed, t.width + 2 * t.bleed, t.margin_bottom * 0.55 + t.bleed, stroke=0, fill=1)
+        canv.restoreState()
+
+    def draw_body_page(self, canv, doc) -> None:
+        t = self.theme
+        s = t.sizes
+        text = t.colour("text")
+        canv.saveState()
+        # running header: the guide title over a thin rule
+        y_head = t.height - t.margin_top + s.small * 1.6
+        canv.setFont(t.font, s.small)
+        canv.setFillColor(text)
+        canv.drawString(t.margin_left, y_head, self.guide.title)
+        canv.setStrokeColor(t.colour("accent"))
+        canv.setLineWidth(1.5)
+        canv.line(t.margin_left, y_head - s.small * 0.5, t.width - t.margin_right, y_head - s.small * 0.5)
+        # running footer: "Page N of M" and the edition with its review date
+        y_foot = t.margin_bottom - s.small * 2.4
+        page = f"Page {self.page} of {self.state.total or self.page}"
+        edition = f"{self.guide.edition} \u00b7 Reviewed {reviewed(self.guide)}"
+        canv.setFont(t.bold, s.small)
+        canv.drawString(t.margin_left, y_foot, page)
+        canv.setFont(t.font, s.small)
+        right = t.width - t.margin_right
+        if stringWidth(page, t.bold, s.small) + stringWidth(edition, t.font, s.small) + s.small * 2 < t.frame_width:
+            canv.drawRightString(right, y_foot, edition)
+        else:
+            canv.drawString(t.margin_left, y_foot - s.small * 1.3, edition)
+        canv.restoreState()
+
+
+def render(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[bytes, int]:
+    """Lay out and render the guide; return the PDF bytes and the page count."""
+    state = PassState()
+    story = build_story(guide, theme, options, state)
+    buf = io.BytesIO()
+    doc = GuideDoc(buf, guide, theme, options, state)
+    try:
+        doc.multiBuild(story, maxPasses=6)
+    except RLLayoutError as exc:
+        raise LayoutError(f"a block is too large to fit on a page: {_short(exc)}") from None
+    return buf.getvalue(), state.total
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text if len(text) < 200 else text[:200] + "…"
+
+
+__all__ = ["render", "GuideDoc", "inch"]

@@ -1,0 +1,47 @@
+"""Error types: content problems carry file, line and key path and format themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class GuideError(Exception):
+    """Base of every error the tool reports to a user (never a traceback)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located content mistake: ``file:line: key.path: message``."""
+
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ContentError(GuideError):
+    """The content is wrong; holds every problem found in one pass."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class LayoutError(GuideError):
+    """A block cannot be laid out (e.g. too large for a page); names the block."""
+
+
+class OutputError(GuideError):
+    """The PDF could not be written where asked."""
+
+
+class VerifyError(GuideError):
+    """A built PDF does not match its content."""

@@ -1,0 +1,161 @@
+"""Custom ReportLab flowables: checkboxes, write-in lines, contents lines and the pass state.
+
+Every flowable the story makes carries a ``role`` (H1, P, L, Table, TOCI, ...) so a
+later stage can tag the PDF for screen readers without guessing.
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.doctemplate import IndexingFlowable
+
+
+def with_role(flowable: Flowable, role: str, **info) -> Flowable:
+    """Mark a flowable with its structural role (and extra facts such as a heading's key)."""
+    flowable.role = role
+    for k, v in info.items():
+        setattr(flowable, k, v)
+    return flowable
+
+
+class PassState(IndexingFlowable):
+    """Carries page numbers between layout passes: heading pages and the page total.
+
+    ``pages`` and ``total`` hold the last complete pass; the build repeats until a pass
+    ends with the same numbers it started with, so contents and "Page N of M" are right.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: dict[str, int] = {}
+        self.total = 0
+        self._pages: dict[str, int] = {}
+        self._total = 0
+        self._stable = False
+        self.width = self.height = 0
+
+    def record(self, key: str, page: int) -> None:
+        self._pages.setdefault(key, page)
+
+    def finish(self, total: int) -> None:
+        self._total = total
+
+    def isSatisfied(self) -> bool:
+        return self._stable
+
+    def beforeBuild(self) -> None:
+        self._pages, self._total = {}, 0
+
+    def afterBuild(self) -> None:
+        self._stable = self._pages == self.pages and self._total == self.total
+        self.pages, self.total = self._pages, self._total
+
+    def wrap(self, availWidth, availHeight):
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class ContentsLine(Flowable):
+    """One contents entry: the title, a dotted leader and the page number, all one link."""
+
+    def __init__(self, text: str, key: str, level: int, style, state: PassState, indent: float):
+        super().__init__()
+        self.key, self.level, self.style, self.state = key, level, style, state
+        self.indent = indent
+        self.text = text
+        self.para = Paragraph(text, style)
+        self.role = "TOCI"
+
+    @property
+    def page_label(self) -> str:
+        return str(self.state.pages.get(self.key, 0) or "")
+
+    def wrap(self, availWidth, availHeight):
+        self.avail = availWidth
+        self.num_w = stringWidth("000", self.style.fontName, self.style.fontSize) + 6
+        _, h = self.para.wrap(availWidth - self.indent - self.num_w, availHeight)
+        self.height = h
+        self.width = availWidth
+        return availWidth, h
+
+    def getSpaceAfter(self):
+        return self.style.spaceAfter
+
+    def draw(self) -> None:
+        c = self.canv
+        self.para.drawOn(c, self.indent, 0)
+        st = self.style
+        baseline = self.height - st.leading + (st.leading - st.fontSize) * 0.5 + st.fontSize * 0.2
+        label = self.page_label
+        c.saveState()
+        c.setFont(st.fontName, st.fontSize)
+        c.setFillColor(st.textColor)
+        c.drawRightString(self.avail, baseline, label)
+        # dotted leader from the end of the last line to the number
+        last_w = self._last_line_width()
+        x0 = self.indent + last_w + 6
+        x1 = self.avail - stringWidth(label or "0", st.fontName, st.fontSize) - 6
+        if x1 > x0:
+            c.setStrokeColor(st.textColor)
+            c.setLineWidth(1)
+            c.setDash(1, 4)
+            c.line(x0, baseline + 1, x1, baseline + 1)
+        c.restoreState()
+        c.linkRect("", self.key, (0, 0, self.avail, self.height), relative=1, thickness=0)
+
+    def _last_line_width(self) -> float:
+        lines = getattr(self.para.blPara, "lines", [])
+        if not lines:
+            return 0
+        last = lines[-1]
+        extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
+        return self.avail - self.indent - self.num_w - extra
+
+
+class Checkbox(Flowable):
+    """A drawn square (visible on paper) with a fillable AcroForm checkbox over it."""
+
+    def __init__(self, size: float, name: str, tooltip: str, border, fill):
+        super().__init__()
+        self.size, self.name, self.tooltip = size, name, tooltip
+        self.border, self.fill = border, fill
+        self.role = "Form"
+
+    def wrap(self, availWidth, availHeight):
+        return self.size, self.size
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(self.border)
+        c.setLineWidth(1.5)
+        c.rect(0, 0, self.size, self.size, stroke=1, fill=0)
+        c.restoreState()
+        c.acroForm.checkbox(name=self.name, tooltip=self.tooltip, x=0, y=0, size=self.size,
+                            relative=True, buttonStyle="check", borderWidth=1.5,
+                            borderColor=self.border, fillColor=self.fill, textColor=self.border,
+                            forceBorder=True, checked=False)
+
+
+class WriteLine(Flowable):
+    """An empty line to write on."""
+
+    def __init__(self, width: float | None, height: float, colour):
+        super().__init__()
+        self.w, self.height, self.colour = width, height, colour
+        self.role = "Artifact"
+
+    def wrap(self, availWidth, availHeight):
+        self.width = self.w if self.w is not None else availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(self.colour)
+        c.setLineWidth(0.8)
+        c.line(0, 2, self.width, 2)
+        c.restoreState()

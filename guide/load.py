@@ -1,0 +1,134 @@
+"""YAML text in, plain Python values out, with the line of every key and item kept.
+
+Only YAML's core types are built (no Python objects); anchors and aliases are refused,
+so an alias "bomb" cannot expand; file size and node count are bounded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Problem
+
+MAX_BYTES = 2_000_000
+MAX_NODES = 200_000
+
+
+class YMap(dict):
+    """A mapping that knows its file, its own line and the line of each key."""
+
+    file: str = ""
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class YList(list):
+    """A sequence that knows its file, its own line and the line of each item."""
+
+    file: str = ""
+    line: int = 0
+    item_lines: list[int]
+
+
+def line_of(container: Any, key: Any = None) -> int:
+    """The 1-based line of ``container[key]`` (or of the container itself)."""
+    if isinstance(container, YMap):
+        if key is not None and key in container.key_lines:
+            return container.key_lines[key]
+        return container.line
+    if isinstance(container, YList):
+        if isinstance(key, int) and 0 <= key < len(container.item_lines):
+            return container.item_lines[key]
+        return container.line
+    return 0
+
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, file: str):
+        self.loader = loader
+        self.file = file
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def fail(self, node: yaml.Node, message: str) -> ContentError:
+        return ContentError([Problem(self.file, node.start_mark.line + 1, "", message)])
+
+    def build(self, node: yaml.Node) -> Any:
+        if id(node) in self.seen:
+            raise self.fail(node, "YAML aliases (*name) are not allowed; write the value out")
+        self.seen.add(id(node))
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"too many YAML values (over {MAX_NODES})")
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain text, numbers, lists and mappings")
+        if isinstance(node, yaml.MappingNode):
+            out = YMap()
+            out.file, out.line, out.key_lines = self.file, node.start_mark.line + 1, {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node)
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    raise self.fail(key_node, "a key must be plain text")
+                key = str(key)
+                if key in out:
+                    raise self.fail(key_node, f"duplicate key {key!r}")
+                out[key] = self.build(value_node)
+                out.key_lines[key] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            seq = YList()
+            seq.file, seq.line, seq.item_lines = self.file, node.start_mark.line + 1, []
+            for item in node.value:
+                seq.append(self.build(item))
+                seq.item_lines.append(item.start_mark.line + 1)
+            return seq
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain text, numbers, lists and mappings") from None
+
+
+def load_text(text: str, file: str) -> Any:
+    """Parse one YAML document; raise ContentError with the parser's line and column."""
+    if len(text) > MAX_BYTES:
+        raise ContentError([Problem(file, 0, "", f"file is larger than {MAX_BYTES} bytes")])
+    loader = yaml.SafeLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            what = exc.problem or exc.context or "invalid YAML"
+            raise ContentError([Problem(file, line, "", f"YAML syntax error at column {col}: {what}")]) from None
+        except yaml.YAMLError as exc:
+            raise ContentError([Problem(file, 0, "", f"YAML syntax error: {exc}")]) from None
+        if node is None:
+            return None
+        return _Builder(loader, file).build(node)
+    finally:
+        loader.dispose()
+
+
+def load_file(path: Path, shown: str) -> Any:
+    """Read and parse ``path``; ``shown`` is the name used in messages."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError([Problem(shown, 0, "", "file not found")]) from None
+    except OSError as exc:
+        raise ContentError([Problem(shown, 0, "", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ContentError([Problem(shown, 0, "", f"file is larger than {MAX_BYTES} bytes")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(shown, line, "", "file is not valid UTF-8 text")]) from None
+    return load_text(text, shown)

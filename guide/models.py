@@ -1,0 +1,247 @@
+"""Typed content model: frozen dataclasses that the validator builds and the layout reads.
+
+Models do no I/O and know nothing of ReportLab.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+
+# ---- inline text -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    text: str
+
+
+@dataclass(frozen=True)
+class Cite:
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TermLink:
+    text: str
+    term_id: str
+
+
+Span = Union[Text, Emph, Strong, Cite, TermLink]
+Inline = tuple[Span, ...]
+
+
+def plain(inline: Inline, numbers: dict[str, int] | None = None) -> str:
+    """The words of an inline run as a reader sees them (citations as [n])."""
+    out = []
+    for span in inline:
+        if isinstance(span, Cite):
+            if numbers is not None:
+                out.append("[" + ", ".join(str(numbers[k]) for k in span.keys) + "]")
+        else:
+            out.append(span.text)
+    return "".join(out)
+
+
+# ---- blocks ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: Inline
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: Inline
+    items: tuple[ListItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    id: str
+    text: Inline
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    items: tuple[CheckItem, ...]
+    intro: Inline = ()
+    notes: str | None = None
+
+    def field_name(self, item: CheckItem) -> str:
+        return f"{self.id}_{item.id}"
+
+
+@dataclass(frozen=True)
+class Callout:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+class Evidence(Enum):
+    RANDOMISED_PHASE_3 = "randomised-phase-3"
+    PHASE_2 = "phase-2"
+    STUDY = "study"
+
+    def label(self, year: int | None) -> str:
+        if self is Evidence.RANDOMISED_PHASE_3:
+            return "Randomised phase III trial"
+        if self is Evidence.PHASE_2:
+            return "Phase II trial"
+        return f"{year} study" if year else "Study"
+
+
+@dataclass(frozen=True)
+class Regimen:
+    regimen: str
+    drugs: tuple[str, ...]
+    median_survival_months: float | None
+    response_rate_percent: float | None
+    evidence: Evidence
+    year: int | None
+    refs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegimenTable:
+    caption: str
+    rows: tuple[Regimen, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryList:
+    """Prints the whole glossary here."""
+
+
+@dataclass(frozen=True)
+class ReferenceList:
+    """Prints the numbered reference list here."""
+
+
+Block = Union[Paragraph, BulletList, Checklist, Callout, RegimenTable, GlossaryList, ReferenceList]
+
+
+# ---- document ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    blocks: tuple[Block, ...]
+    subsections: tuple[Section, ...] = ()
+
+    def walk(self, level: int = 0):
+        """Yield (level, section) for this section and every subsection, in order."""
+        yield level, self
+        for sub in self.subsections:
+            yield from sub.walk(level + 1)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: str
+    definition: Inline
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    text: str
+    number: int  # its number in the full list, kept when a copy prints only some
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    credentials: str
+    role: str
+    bio: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.name}, {self.credentials}, {self.role}" if self.credentials else f"{self.name}, {self.role}"
+
+
+@dataclass(frozen=True)
+class Colour:
+    rgb: str  # "#rrggbb"
+    cmyk: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class HelpItem:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    tagline: str
+    colours: dict[str, Colour] = field(hash=False)
+    help_title: str = "How to get help"
+    help_items: tuple[HelpItem, ...] = ()
+    phone: str | None = None
+    web: str | None = None
+    address: str | None = None
+    logo: str | None = None  # absolute path inside the content folder
+
+
+@dataclass(frozen=True)
+class Guide:
+    title: str
+    subtitle: str
+    language: str
+    edition: str
+    version: str
+    last_reviewed: dt.date
+    keywords: tuple[str, ...]
+    author: Author
+    brand: Brand
+    sections: tuple[Section, ...]
+    glossary: tuple[Term, ...]
+    references: tuple[Reference, ...]
+
+    @property
+    def reference_numbers(self) -> dict[str, int]:
+        return {r.key: r.number for r in self.references}
+
+    def all_sections(self):
+        for section in self.sections:
+            yield from section.walk()
+
+    def blocks(self):
+        """Yield (section, block) for every block, callout contents included, in order."""
+        for _, section in self.all_sections():
+            stack = list(reversed(section.blocks))
+            while stack:
+                block = stack.pop()
+                yield section, block
+                if isinstance(block, Callout):
+                    stack.extend(reversed(block.blocks))
+
+    def checklists(self) -> list[Checklist]:
+        return [b for _, b in self.blocks() if isinstance(b, Checklist)]
+
+    def regimens(self) -> list[Regimen]:
+        return [r for _, b in self.blocks() if isinstance(b, RegimenTable) for r in b.rows]

@@ -1,0 +1,37 @@
+"""Build options: which edition to make (paper, large print, sections, named copy, print form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PAPERS = ("letter", "a4")
+PRINT_MODES = ("booklet", "shop")
+MAX_NAME = 80
+MAX_ADVOCATE = 120
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    paper: str = "letter"
+    large_print: bool = False
+    sections: tuple[str, ...] | None = None  # None: every section
+    prepared_for: str | None = None
+    advocate: str | None = None
+    print_mode: str | None = None
+    cmyk: bool = False
+
+    @property
+    def edition_slug(self) -> str:
+        """The part of the default file name that says the edition, e.g. 'large-print-a4'."""
+        parts = []
+        if self.large_print:
+            parts.append("large-print")
+        if self.paper != "letter":
+            parts.append(self.paper)
+        if self.sections is not None:
+            parts.append("selected")
+        if self.print_mode:
+            parts.append(self.print_mode)
+        if self.cmyk:
+            parts.append("cmyk")
+        return "-".join(parts)

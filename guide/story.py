@@ -1,0 +1,394 @@
+"""Guide model + theme in, a ReportLab story out: one function per block kind.
+
+No rendering happens here; each flowable carries its role for later tagging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListItem,
+                                NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle)
+
+from . import models as m
+from .flowables import Checkbox, ContentsLine, PassState, with_role
+from .options import BuildOptions
+from .theme import Theme, variant
+
+# ---- inline markup -----------------------------------------------------------------
+
+
+def _hex(colour: Color) -> str:
+    return colour.hexval().replace("0x", "#")
+
+
+@dataclass
+class Ctx:
+    guide: m.Guide
+    theme: Theme
+    options: BuildOptions
+    state: PassState
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        return self.guide.reference_numbers
+
+    def link_colour(self) -> str:
+        return _hex(self.theme.colour("primary"))
+
+
+def markup(inline: m.Inline, ctx: Ctx) -> str:
+    """Inline spans -> ReportLab paragraph markup; every piece of content text is escaped."""
+    out: list[str] = []
+    link = ctx.link_colour()
+    for span in inline:
+        if isinstance(span, m.Text):
+            out.append(escape(span.text))
+        elif isinstance(span, m.Strong):
+            out.append(f"<b>{escape(span.text)}</b>")
+        elif isinstance(span, m.Emph):
+            out.append(f'<font name="{ctx.theme.emphasis_font}">{escape(span.text)}</font>')
+        elif isinstance(span, m.Cite):
+            nums = sorted(ctx.numbers[k] for k in span.keys)
+            links = ", ".join(f'<a href="#ref-{n}" color="{link}">{n}</a>' for n in nums)
+            out.append(f"[{links}]")
+        elif isinstance(span, m.TermLink):
+            out.append(f'<a href="#term-{span.term_id}" color="{link}"><u>{escape(span.text)}</u></a>')
+    return "".join(out)
+
+
+def para(text: str, style, role: str = "P") -> Paragraph:
+    return with_role(Paragraph(text, style), role)
+
+
+# ---- blocks ------------------------------------------------------------------------
+
+
+def heading(title: str, key: str, level: int, ctx: Ctx) -> Paragraph:
+    style = ctx.theme.style(("h1", "h2", "h3")[min(level, 2)])
+    return with_role(Paragraph(escape(title), style), f"H{level + 1}", outline=(level, title, key))
+
+
+def paragraph(block: m.Paragraph, ctx: Ctx) -> list:
+    return [para(markup(block.text, ctx), ctx.theme.style("body"))]
+
+
+def _list(items: tuple[m.ListItem, ...], ctx: Ctx, depth: int) -> ListFlowable:
+    t = ctx.theme
+    style = t.style("bullet")
+    flow_items = []
+    for item in items:
+        content = [para(markup(item.text, ctx), style, "LBody")]
+        if item.items:
+            content.append(_list(item.items, ctx, depth + 1))
+        flow_items.append(ListItem(content if len(content) > 1 else content[0]))
+    bullet = "\u2022" if depth % 2 == 0 else "\u2013"
+    lf = ListFlowable(flow_items, bulletType="bullet", start=bullet, bulletFontName=t.font,
+                      bulletFontSize=t.sizes.body, bulletColor=t.colour("primary"),
+                      leftIndent=t.sizes.body * 1.5, bulletDedent=t.sizes.body * 1.1,
+                      spaceAfter=t.sizes.body * 0.5 if depth == 0 else 0)
+    return with_role(lf, "L")
+
+
+def bullets(block: m.BulletList, ctx: Ctx) -> list:
+    return [_list(block.items, ctx, 0)]
+
+
+def checklist(block: m.Checklist, ctx: Ctx) -> list:
+    t = ctx.theme
+    s = t.sizes
+    primary = t.colour("primary")
+    box_col = s.checkbox + s.body * 0.9
+    rows = []
+    notes_w = t.frame_width * 0.38 if block.notes else 0
+    text_w = t.frame_width - box_col - notes_w
+    cell = t.style("cell")
+    if block.notes:
+        rows.append(["", para("Item", t.style("cell_head"), "TH"), para(escape(block.notes), t.style("cell_head"), "TH")])
+    for item in block.items:
+        name = block.field_name(item)
+        tooltip = f"{m.plain(item.text)}: {block.title}"
+        box = Checkbox(s.checkbox, name, tooltip, primary, t.white)
+        row = [box, para(markup(item.text, ctx), cell, "TD")]
+        if block.notes:
+            row.append("")
+        rows.append(row)
+    widths = [box_col, text_w] + ([notes_w] if block.notes else [])
+    table = Table(rows, colWidths=widths, repeatRows=1 if block.notes else 0, splitInRow=1, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), t.font, s.body),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        # generous padding leaves room to write in the notes column
+        ("TOPPADDING", (0, 0), (-1, -1), s.body * 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), s.body * 0.5),
+        ("LEFTPADDING", (0, 0), (0, -1), 2),
+        ("LINEBELOW", (0, 0 if not block.notes else 1), (-1, -1), 0.6, t.rule),
+    ]
+    if block.notes:
+        style += [("BACKGROUND", (0, 0), (-1, 0), primary), ("LINEBELOW", (2, 1), (2, -1), 0.8, t.rule)]
+    table.setStyle(TableStyle(style))
+    with_role(table, "Table", checklist=block)
+    title = with_role(Paragraph(escape(block.title), t.style("h3")), "H3")
+    head: list = [title]
+    if block.intro:
+        head.append(para(markup(block.intro, ctx), t.style("body")))
+    # a checklist never splits from its heading: keep heading, intro and first rows together
+    need = s.h3 * 2 + (t.leading * 3 if block.intro else 0) + max(s.write_line_gap, s.body * 2) * 3
+    return [CondPageBreak(need), *head, table, Spacer(1, s.body)]
+
+
+def callout(block: m.Callout, ctx: Ctx) -> list:
+    t = ctx.theme
+    inner: list = []
+    for b in block.blocks:
+        inner.extend(render_block(b, ctx))
+    rows = [[para(escape(block.title), t.style("callout_title"), "H3")]] + [[f] for f in inner]
+    pad = t.sizes.body * 0.9
+    table = Table(rows, colWidths=[t.frame_width], splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), t.colour("tint")),
+        ("LINEBEFORE", (0, 0), (0, -1), 5, t.colour("primary")),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, 0), pad),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.5),
+        ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
+    ]))
+    return [with_role(table, "Callout"), Spacer(1, t.sizes.body)]
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "\u2014"
+    text = f"{value:g}"
+    return text + unit
+
+
+def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
+    t = ctx.theme
+    headers = ["Regimen", "Drugs", "Median survival (months)", "Response rate", "Evidence", "Sources"]
+    cell = t.style("cell")
+    pad = 5
+    widths = _column_widths(block, headers, t.frame_width, cell.fontSize, pad)
+    if widths is None:
+        return regimen_cards(block, ctx)
+    head = t.style("cell_head")
+    rows = [[para(escape(h), head, "TH") for h in headers]]
+    for r in block.rows:
+        refs = ", ".join(f'<a href="#ref-{ctx.numbers[k]}" color="{ctx.link_colour()}">{ctx.numbers[k]}</a>'
+                         for k in r.refs)
+        rows.append([
+            para(escape(r.regimen), cell, "TD"),
+            para(escape(", ".join(r.drugs)), cell, "TD"),
+            _fmt(r.median_survival_months),
+            _fmt(r.response_rate_percent, "%"),
+            para(escape(r.evidence.label(r.year)), cell, "TD"),
+            para(f"[{refs}]", cell, "TD"),
+        ])
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
+        ("TEXTCOLOR", (0, 1), (-1, -1), t.colour("text")),
+        ("BACKGROUND", (0, 0), (-1, 0), t.colour("primary")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        # numbers line up on the decimal point; the padding leaves room for ".1%"
+        ("ALIGN", (2, 1), (3, -1), "DECIMAL"),
+        ("RIGHTPADDING", (2, 1), (3, -1), pad + _decimal_room(cell)),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad + 2),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.6, t.rule),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [t.white, t.colour("tint")]),
+    ]))
+    out: list = []
+    if block.caption:
+        out.append(para(escape(block.caption), t.style("body"), "Caption"))
+    out += [with_role(table, "Table", regimens=block), Spacer(1, t.sizes.body)]
+    return out
+
+
+def _decimal_room(style) -> float:
+    return stringWidth(".0%", style.fontName, style.fontSize) + 1
+
+
+def _column_widths(block: m.RegimenTable, headers: list[str], total: float, size: float,
+                   pad: float) -> list[float] | None:
+    """Widths that fit every column's longest word at the body size, or None if none do."""
+    columns = list(zip(*[[r.regimen, ", ".join(r.drugs), _fmt(r.median_survival_months),
+                          _fmt(r.response_rate_percent, "%"), r.evidence.label(r.year),
+                          "[" + ", ".join("00" for _ in r.refs) + "]"]
+                         for r in block.rows]))
+    minimum, natural = [], []
+    for i, header in enumerate(headers):
+        room = stringWidth(".0%", "Atkinson", size) + 1 if i in (2, 3) else 0  # decimal alignment
+        head_words = max(stringWidth(w, "Atkinson-Bold", size) for w in header.split())
+        cell_words = max(stringWidth(w, "Atkinson", size) + room for x in columns[i] for w in x.split())
+        minimum.append(max(head_words, cell_words) + 2 * pad)
+        natural.append(max([stringWidth(header, "Atkinson-Bold", size)]
+                           + [stringWidth(x, "Atkinson", size) + room for x in columns[i]]) + 2 * pad)
+    spare = total - sum(minimum)
+    if spare < 0:
+        return None
+    # share the spare width by how much more each column would like
+    wants = [n - mn for n, mn in zip(natural, minimum)]
+    share = sum(wants) or 1
+    return [mn + spare * w / share for mn, w in zip(minimum, wants)]
+
+
+def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
+    """Large print: one card per regimen instead of a table with squeezed columns."""
+    t = ctx.theme
+    body = t.style("body")
+    out: list = []
+    if block.caption:
+        out.append(para(escape(block.caption), body, "Caption"))
+    for r in block.rows:
+        refs = ", ".join(f'<a href="#ref-{ctx.numbers[k]}" color="{ctx.link_colour()}">{ctx.numbers[k]}</a>'
+                         for k in r.refs)
+        lines = [
+            ("Drugs", escape(", ".join(r.drugs))),
+            ("Median survival", escape(_fmt(r.median_survival_months, " months"))),
+            ("Response rate", escape(_fmt(r.response_rate_percent, "%"))),
+            ("Evidence", escape(r.evidence.label(r.year))),
+            ("Sources", f"[{refs}]"),
+        ]
+        card = [[para(escape(r.regimen), t.style("callout_title"), "H4")]]
+        card += [[para(f"<b>{k}:</b> {v}", variant(body, spaceAfter=0), "P")] for k, v in lines]
+        table = Table(card, colWidths=[t.frame_width], hAlign="LEFT", splitInRow=1)
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
+            ("BOX", (0, 0), (-1, -1), 1.5, t.colour("primary")),
+            ("BACKGROUND", (0, 0), (-1, 0), t.colour("tint")),
+            ("LEFTPADDING", (0, 0), (-1, -1), t.sizes.body * 0.6),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        out += [with_role(table, "Table", regimen=r), Spacer(1, t.sizes.body * 0.8)]
+    return out
+
+
+def glossary(block: m.GlossaryList, ctx: Ctx) -> list:
+    t = ctx.theme
+    out: list = []
+    for term in ctx.guide.glossary:
+        name = para(f'<a name="term-{term.id}"/>{escape(term.term)}', t.style("glossary_term"), "DT")
+        out.append(name)
+        out.append(para(markup(term.definition, ctx), t.style("body"), "DD"))
+    return out
+
+
+def references(block: m.ReferenceList, ctx: Ctx) -> list:
+    t = ctx.theme
+    return [para(f'<a name="ref-{r.number}"/>{r.number}.\u00a0\u00a0{escape(r.text)}', t.style("reference"), "BibEntry")
+            for r in ctx.guide.references]
+
+
+RENDERERS = {
+    m.Paragraph: paragraph,
+    m.BulletList: bullets,
+    m.Checklist: checklist,
+    m.Callout: callout,
+    m.RegimenTable: regimens,
+    m.GlossaryList: glossary,
+    m.ReferenceList: references,
+}
+
+
+def render_block(block: m.Block, ctx: Ctx) -> list:
+    return RENDERERS[type(block)](block, ctx)
+
+
+# ---- pages -------------------------------------------------------------------------
+
+
+def section_key(section: m.Section) -> str:
+    return f"sec-{section.id}"
+
+
+def section_flowables(section: m.Section, ctx: Ctx, level: int) -> list:
+    out: list = []
+    t = ctx.theme
+    if level == 0:
+        out.append(CondPageBreak(t.frame_height * 0.35))
+    out.append(heading(section.title, section_key(section), level, ctx))
+    for block in section.blocks:
+        out.extend(render_block(block, ctx))
+    for sub in section.subsections:
+        out.extend(section_flowables(sub, ctx, level + 1))
+    return out
+
+
+def cover(ctx: Ctx) -> list:
+    t, g = ctx.theme, ctx.guide
+    brand = para(escape(g.brand.name), t.style("cover_sub"), "P")
+    out: list = [brand, Spacer(1, t.sizes.body * 2),
+                 para(escape(g.title), t.style("cover_title"), "Title"),
+                 Spacer(1, t.sizes.body * 0.6),
+                 para(escape(g.subtitle), t.style("cover_sub"), "P"),
+                 FrameBreak()]
+    body = t.style("cover_text")
+    if ctx.options.prepared_for:
+        out.append(para(f"<b>Prepared for {escape(ctx.options.prepared_for)}</b>", body))
+    out += [para(escape(f"{g.edition} \u00b7 Version {g.version}"), body),
+            para(escape(f"Last reviewed {reviewed(g)}"), body),
+            Spacer(1, t.sizes.body),
+            para(escape(g.brand.tagline), body)]
+    return out
+
+
+def reviewed(g: m.Guide) -> str:
+    d = g.last_reviewed
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def contents(ctx: Ctx) -> list:
+    t = ctx.theme
+    out: list = [with_role(Paragraph("Contents", t.style("h1")), "H1")]
+    for level, section in ctx.guide.all_sections():
+        if level > 1:
+            continue
+        style = t.style("toc1" if level == 0 else "toc2")
+        if level == 0:
+            style = variant(style, fontName=t.bold)
+        out.append(ContentsLine(escape(section.title), section_key(section), level, style, ctx.state,
+                                indent=style.leftIndent))
+    return out
+
+
+def back_cover(ctx: Ctx) -> list:
+    t, g = ctx.theme, ctx.guide
+    b = g.brand
+    body = t.style("body")
+    out: list = [para(escape(b.help_title), t.style("back_title"), "H1")]
+    for item in b.help_items:
+        out.append(para(escape(item.title), t.style("help_item_title"), "H2"))
+        out.append(para(escape(item.text), body))
+    contact = [(label, value) for label, value in (("Phone", b.phone), ("Web", b.web), ("Address", b.address)) if value]
+    if ctx.options.advocate:
+        contact.insert(0, ("Your patient advocate", ctx.options.advocate))
+    for label, value in contact:
+        out.append(para(f"<b>{escape(label)}:</b> {escape(value)}", body))
+    out += [Spacer(1, t.sizes.body),
+            para(f"<b>Written by {escape(g.author.line)}</b>", body),
+            para(escape(g.author.bio), body),
+            para(escape(f"{b.name} \u00b7 {g.edition} \u00b7 Last reviewed {reviewed(g)}"), body)]
+    return out
+
+
+def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState) -> list:
+    """The whole guide as flowables: cover, contents, sections, back cover."""
+    ctx = Ctx(guide, theme, options, state)
+    story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
+    story += contents(ctx)
+    story.append(PageBreak())
+    for section in guide.sections:
+        story += section_flowables(section, ctx, 0)
+    story += [NextPageTemplate("back"), PageBreak(), *back_cover(ctx)]
+    return story
+

@@ -1,0 +1,209 @@
+"""Edition settings in, a Theme out: fonts, colours, type sizes, styles and page geometry.
+
+Editions (Letter or A4, standard or large print) are variants of one Theme; the layout
+code reads every size and colour from here and holds no numbers of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch, mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from .models import Brand, Colour
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_FILES = {
+    "Atkinson": "AtkinsonHyperlegible-Regular.ttf",
+    "Atkinson-Bold": "AtkinsonHyperlegible-Bold.ttf",
+    "Atkinson-Italic": "AtkinsonHyperlegible-Italic.ttf",
+    "Atkinson-BoldItalic": "AtkinsonHyperlegible-BoldItalic.ttf",
+}
+PAPERS = {"letter": LETTER, "a4": A4}
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> frozenset[int]:
+    """Register Atkinson Hyperlegible with ReportLab once; return the code points all styles draw."""
+    from reportlab.lib.fonts import addMapping
+
+    drawable: frozenset[int] | None = None
+    for name, file in FONT_FILES.items():
+        font = TTFont(name, str(FONT_DIR / file))
+        pdfmetrics.registerFont(font)
+        cps = frozenset(font.face.charWidths)
+        drawable = cps if drawable is None else drawable & cps
+    for bold, italic, name in ((0, 0, "Atkinson"), (1, 0, "Atkinson-Bold"),
+                               (0, 1, "Atkinson-Italic"), (1, 1, "Atkinson-BoldItalic")):
+        addMapping("Atkinson", bold, italic, name)
+    # Line breaks and tabs are layout, not glyphs: the validator normalises whitespace.
+    return (drawable or frozenset()) | {0x20}
+
+
+def drawable_codepoints() -> frozenset[int]:
+    return register_fonts()
+
+
+@dataclass(frozen=True)
+class Sizes:
+    body: float
+    leading_ratio: float
+    h1: float
+    h2: float
+    h3: float
+    small: float          # header and footer
+    cover_title: float
+    checkbox: float
+    write_line_gap: float  # height of a write-in line
+
+
+STANDARD = Sizes(body=13, leading_ratio=1.4, h1=24, h2=18, h3=15, small=10,
+                 cover_title=40, checkbox=14, write_line_gap=26)
+LARGE = Sizes(body=20, leading_ratio=1.5, h1=32, h2=26, h3=22, small=18,
+              cover_title=48, checkbox=22, write_line_gap=36)
+
+
+@dataclass(frozen=True)
+class Theme:
+    paper: str
+    large_print: bool
+    brand: Brand
+    cmyk: bool = False
+    sizes: Sizes = STANDARD
+    page_size: tuple[float, float] = LETTER
+    margin_left: float = 0.85 * inch
+    margin_right: float = 0.85 * inch
+    margin_top: float = 0.9 * inch
+    margin_bottom: float = 0.9 * inch
+    bleed: float = 0.0   # extra paper around the trim, for print-shop output
+    font: str = "Atkinson"
+    bold: str = "Atkinson-Bold"
+    styles: dict[str, ParagraphStyle] = field(default_factory=dict, hash=False, compare=False)
+
+    # -- geometry -------------------------------------------------------------------
+    @property
+    def width(self) -> float:
+        return self.page_size[0]
+
+    @property
+    def height(self) -> float:
+        return self.page_size[1]
+
+    @property
+    def frame_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+    @property
+    def frame_height(self) -> float:
+        return self.height - self.margin_top - self.margin_bottom
+
+    @property
+    def edition_slug(self) -> str:
+        parts = (["large-print"] if self.large_print else []) + ([self.paper] if self.paper != "letter" else [])
+        return "-".join(parts)
+
+    @property
+    def leading(self) -> float:
+        return round(self.sizes.body * self.sizes.leading_ratio, 1)
+
+    @property
+    def emphasis_font(self) -> str:
+        """Large print uses no italics: emphasis is bold there."""
+        return self.bold if self.large_print else "Atkinson-Italic"
+
+    # -- colours --------------------------------------------------------------------
+    def colour(self, role: str):
+        return to_color(self.brand.colours[role], self.cmyk)
+
+    @property
+    def white(self):
+        return colors.CMYKColor(0, 0, 0, 0) if self.cmyk else colors.white
+
+    @property
+    def rule(self):
+        """Grey for table rules and write-in lines (decoration, not text)."""
+        return colors.CMYKColor(0, 0, 0, 0.45) if self.cmyk else colors.HexColor("#8c8c8c")
+
+    def style(self, name: str) -> ParagraphStyle:
+        return self.styles[name]
+
+
+def variant(style: ParagraphStyle, **changes) -> ParagraphStyle:
+    """A copy of a paragraph style with some attributes changed."""
+    return ParagraphStyle(f"{style.name}*", parent=style, **changes)
+
+
+def to_color(c: Colour, cmyk: bool):
+    if cmyk:
+        if c.cmyk is not None:
+            return colors.CMYKColor(*c.cmyk)
+        r, g, b = (int(c.rgb[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        k = 1 - max(r, g, b)
+        if k >= 1:
+            return colors.CMYKColor(0, 0, 0, 1)
+        return colors.CMYKColor((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k)
+    return colors.HexColor(c.rgb)
+
+
+def make_theme(brand: Brand, paper: str = "letter", large_print: bool = False, cmyk: bool = False,
+               bleed: float = 0.0) -> Theme:
+    """Build the theme for one edition."""
+    register_fonts()
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
+    theme = Theme(paper=paper, large_print=large_print, brand=brand, cmyk=cmyk,
+                  sizes=LARGE if large_print else STANDARD, page_size=PAPERS[paper], bleed=bleed)
+    if paper == "a4":
+        theme = replace(theme, margin_left=20 * mm, margin_right=20 * mm)
+    if large_print:
+        theme = replace(theme, margin_left=0.75 * inch, margin_right=0.75 * inch,
+                        margin_top=1.0 * inch, margin_bottom=1.0 * inch)
+    theme.styles.update(_styles(theme))
+    return theme
+
+
+def _styles(t: Theme) -> dict[str, ParagraphStyle]:
+    s = t.sizes
+    text = t.colour("text")
+    primary = t.colour("primary")
+    body = ParagraphStyle("body", fontName=t.font, fontSize=s.body, leading=t.leading,
+                          textColor=text, alignment=TA_LEFT, spaceAfter=s.body * 0.75)
+
+    def derive(name: str, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=body, **kw)
+
+    def heading(name: str, size: float, before: float) -> ParagraphStyle:
+        return derive(name, fontName=t.bold, fontSize=size, leading=round(size * 1.25, 1),
+                      textColor=primary, spaceBefore=before, spaceAfter=s.body * 0.6, keepWithNext=1)
+
+    return {
+        "body": body,
+        "h1": heading("h1", s.h1, 0),
+        "h2": heading("h2", s.h2, s.body * 1.2),
+        "h3": heading("h3", s.h3, s.body * 0.8),
+        "bullet": derive("bullet", spaceAfter=s.body * 0.3),
+        "cell": derive("cell", spaceAfter=0),
+        "cell_head": derive("cell_head", fontName=t.bold, spaceAfter=0, textColor=t.white),
+        "callout_title": derive("callout_title", fontName=t.bold, fontSize=s.h3,
+                                leading=round(s.h3 * 1.25, 1), textColor=primary),
+        "toc1": derive("toc1", spaceAfter=s.body * 0.35),
+        "toc2": derive("toc2", leftIndent=s.body * 1.5, spaceAfter=s.body * 0.2),
+        "glossary_term": derive("glossary_term", fontName=t.bold, spaceAfter=s.body * 0.15, keepWithNext=1),
+        "reference": derive("reference", leftIndent=s.body * 2.2, firstLineIndent=-s.body * 2.2),
+        "small": derive("small", fontSize=s.small, leading=round(s.small * 1.3, 1), spaceAfter=0),
+        "cover_title": derive("cover_title", fontName=t.bold, fontSize=s.cover_title,
+                              leading=round(s.cover_title * 1.15, 1), textColor=t.white),
+        "cover_sub": derive("cover_sub", fontSize=s.h2, leading=round(s.h2 * 1.35, 1), textColor=t.white),
+        "cover_text": derive("cover_text", textColor=text),
+        "back_title": derive("back_title", fontName=t.bold, fontSize=s.h1,
+                             leading=round(s.h1 * 1.25, 1), textColor=primary, spaceAfter=s.body),
+        "help_item_title": derive("help_item_title", fontName=t.bold, spaceAfter=s.body * 0.1, keepWithNext=1),
+    }
