@@ -6,6 +6,7 @@ Exit codes: 0 success; 2 the content (or an option naming content) is wrong; 1 a
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import traceback
 from pathlib import Path
@@ -13,7 +14,13 @@ from pathlib import Path
 from .errors import ContentError, GuideError
 from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, PRINT_MODES, BuildOptions
 
-COMMANDS = ("build", "check", "sections", "verify", "packet")
+# Commands whose code lives in their own module: each module has add_arguments(parser) and
+# run(args) -> int, and is imported only when its command runs (keeps the build start-up lean).
+MODULE_COMMANDS = {
+    "verify": ("guide.verify", "check that a built PDF matches its content"),
+    "packet": ("guide.packet", "build mailing packets: cover letter + guide per recipient"),
+}
+COMMANDS = ("build", "check", "sections", *MODULE_COMMANDS)
 
 
 def _add_content(p: argparse.ArgumentParser) -> None:
@@ -36,7 +43,7 @@ def _add_edition(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cmyk", action="store_true", help="all colours in CMYK")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="build_guide.py",
         description="Build the patient guide PDF from YAML content. With no command, builds it.",
@@ -54,6 +61,10 @@ def parser() -> argparse.ArgumentParser:
                    help="reading grade to warn above (default 8)")
     s = sub.add_parser("sections", help="list the section ids and titles")
     _add_content(s)
+    for name, (module, help_text) in MODULE_COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        if name == command:
+            importlib.import_module(module).add_arguments(p)
     return top
 
 
@@ -62,11 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv = ["build", *argv]
     try:
-        args = parser().parse_args(argv)
+        args = parser(argv[0]).parse_args(argv)
     except SystemExit as exc:  # argparse already printed the reason
         return 0 if exc.code == 0 else 2
     debug = getattr(args, "debug", False)
     try:
+        if args.command in MODULE_COMMANDS:
+            return importlib.import_module(MODULE_COMMANDS[args.command][0]).run(args)
         return HANDLERS[args.command](args)
     except ContentError as exc:
         for problem in exc.problems:

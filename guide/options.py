@@ -19,6 +19,7 @@ class BuildOptions:
     advocate: str | None = None
     print_mode: str | None = None
     cmyk: bool = False
+    notes_pages: int = 0  # "Notes" pages before the back cover (booklet padding)
 
     @property
     def edition_slug(self) -> str:

@@ -14,7 +14,7 @@ from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListIte
                                 NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle)
 
 from . import models as m
-from .flowables import Checkbox, ContentsLine, PassState, with_role
+from .flowables import Checkbox, ContentsLine, PassState, WriteLine, with_role
 from .options import BuildOptions
 from .theme import Theme, variant
 
@@ -389,6 +389,17 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     story.append(PageBreak())
     for section in guide.sections:
         story += section_flowables(section, ctx, 0)
+    for _ in range(options.notes_pages):
+        story += [PageBreak(), *notes_page(ctx)]
     story += [NextPageTemplate("back"), PageBreak(), *back_cover(ctx)]
     return story
+
+
+def notes_page(ctx: Ctx) -> list:
+    """A page of write-in lines (pads a booklet to a multiple of four pages)."""
+    t = ctx.theme
+    title = with_role(Paragraph("Notes", t.style("h1")), "H1")
+    gap = t.sizes.write_line_gap * 1.2
+    room = t.frame_height - t.sizes.h1 * 2.5
+    return [title] + [WriteLine(None, gap, t.rule) for _ in range(int(room // gap))]
 
