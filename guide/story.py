@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import Color
+from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListItem,
                                 NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle)
@@ -22,6 +22,9 @@ from .theme import Theme, variant
 
 
 def _hex(colour: Color) -> str:
+    """A colour as paragraph markup accepts it; CMYK stays CMYK (the --cmyk edition has no RGB)."""
+    if isinstance(colour, CMYKColor):
+        return "cmyk({:g},{:g},{:g},{:g})".format(colour.cyan, colour.magenta, colour.yellow, colour.black)
     return colour.hexval().replace("0x", "#")
 
 
@@ -361,24 +364,47 @@ def contents(ctx: Ctx) -> list:
     return out
 
 
-def back_cover(ctx: Ctx) -> list:
-    t, g = ctx.theme, ctx.guide
-    b = g.brand
+def help_panel(ctx: Ctx) -> list:
+    """'How to get help': the advocate (on a named copy), the brand's help items and contacts."""
+    t, b = ctx.theme, ctx.guide.brand
     body = t.style("body")
     out: list = [para(escape(b.help_title), t.style("back_title"), "H1")]
+    if ctx.options.advocate:
+        out.append(para(f"<b>Your patient advocate:</b> {escape(ctx.options.advocate)}", body))
     for item in b.help_items:
         out.append(para(escape(item.title), t.style("help_item_title"), "H2"))
         out.append(para(escape(item.text), body))
-    contact = [(label, value) for label, value in (("Phone", b.phone), ("Web", b.web), ("Address", b.address)) if value]
-    if ctx.options.advocate:
-        contact.insert(0, ("Your patient advocate", ctx.options.advocate))
-    for label, value in contact:
-        out.append(para(f"<b>{escape(label)}:</b> {escape(value)}", body))
-    out += [Spacer(1, t.sizes.body),
-            para(f"<b>Written by {escape(g.author.line)}</b>", body),
-            para(escape(g.author.bio), body),
-            para(escape(f"{b.name} \u00b7 {g.edition} \u00b7 Last reviewed {reviewed(g)}"), body)]
+    for label, value in (("Phone", b.phone), ("Web", b.web), ("Address", b.address)):
+        if value:
+            out.append(para(f"<b>{escape(label)}:</b> {escape(value)}", body))
     return out
+
+
+def sign_off(ctx: Ctx) -> list:
+    t, g = ctx.theme, ctx.guide
+    body = t.style("body")
+    return [Spacer(1, t.sizes.body),
+            para(f"<b>Written by {escape(g.author.line)}</b>", body),
+            para(escape(f"{g.brand.name} \u00b7 {g.edition} \u00b7 Last reviewed {reviewed(g)}"), body)]
+
+
+def stack_height(flowables: list, width: float) -> float:
+    """Height a list of flowables needs in a frame of this width (spacing included)."""
+    total = 0.0
+    for f in flowables:
+        _, h = f.wrap(width, 1e6)
+        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def about(ctx: Ctx) -> list:
+    """Who wrote the guide and when it was reviewed: closes the body, after the last section."""
+    t, g = ctx.theme, ctx.guide
+    body = t.style("body")
+    return [CondPageBreak(t.leading * 6), Spacer(1, t.sizes.body),
+            para("<b>About this guide</b>", t.style("h3"), "H3"),
+            para(f"Written by {escape(g.author.line)}. {escape(g.author.bio)}", body),
+            para(escape(f"{g.edition}, version {g.version}. Last reviewed {reviewed(g)}."), body)]
 
 
 def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState) -> list:
@@ -389,9 +415,18 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     story.append(PageBreak())
     for section in guide.sections:
         story += section_flowables(section, ctx, 0)
+    story += about(ctx)
+    panel, close = help_panel(ctx), sign_off(ctx)
+    if stack_height(panel + close, theme.frame_width) > theme.frame_height:
+        # too long for one page (large print): the panel gets a page of its own inside the back cover
+        story += [PageBreak(), *panel]
+        b = guide.brand
+        panel = [para(escape(b.name), theme.style("back_title"), "P"),
+                 para(escape(b.tagline), theme.style("body")),
+                 para(escape(f"{b.help_title}: see the pages before this cover."), theme.style("body"))]
     for _ in range(options.notes_pages):
         story += [PageBreak(), *notes_page(ctx)]
-    story += [NextPageTemplate("back"), PageBreak(), *back_cover(ctx)]
+    story += [NextPageTemplate("back"), PageBreak(), *panel, *close]
     return story
 
 
