@@ -1,0 +1,111 @@
+"""Story tests: models -> flowables, without rendering a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from guide import models as m
+from guide.build import select_sections
+from guide.flowables import Checkbox, PassState
+from guide.options import BuildOptions
+from guide.story import Ctx, build_story, markup, render_block
+from guide.theme import make_theme
+
+
+@pytest.fixture(scope="module")
+def ctx(guide_model):
+    theme = make_theme(guide_model.brand)
+    return Ctx(guide_model, theme, BuildOptions(), PassState())
+
+
+def walk(flowables):
+    """Every flowable, descending into tables, lists and list items."""
+    for f in flowables:
+        yield f
+        cells = getattr(f, "_cellvalues", None)
+        if cells:
+            for row in cells:
+                for cell in row:
+                    yield from walk(cell if isinstance(cell, list) else [cell])
+        if hasattr(f, "_flowables"):
+            yield from walk(f._flowables)
+        if hasattr(f, "_content"):
+            yield from walk(f._content)
+
+
+def test_markup_escapes_content_text_and_links_citations(ctx):
+    inline = (m.Text("AT&T <b>temp <38</b> "), m.Cite(("acs-chemo", "pass-2005")), m.TermLink("PET", "pet-scan"))
+    out = markup(inline, ctx)
+    assert "AT&amp;T &lt;b&gt;temp &lt;38&lt;/b&gt; " in out
+    assert '<a href="#ref-1"' in out and '<a href="#ref-8"' in out
+    assert out.index("ref-1") < out.index("ref-8")  # numbers in order
+    assert '<a href="#term-pet-scan"' in out
+
+
+def test_large_print_emphasis_is_bold_not_italic(guide_model):
+    theme = make_theme(guide_model.brand, large_print=True)
+    c = Ctx(guide_model, theme, BuildOptions(large_print=True), PassState())
+    assert "Italic" not in markup((m.Emph("now"),), c)
+    assert "Atkinson-Bold" in markup((m.Emph("now"),), c)
+
+
+def test_every_checklist_item_gets_one_named_checkbox(ctx, guide_model):
+    for checklist in guide_model.checklists():
+        boxes = [f for f in walk(render_block(checklist, ctx)) if isinstance(f, Checkbox)]
+        assert [b.name for b in boxes] == [checklist.field_name(i) for i in checklist.items]
+        assert all(b.tooltip.startswith(m.plain(i.text)) for b, i in zip(boxes, checklist.items))
+
+
+def test_regimen_table_is_a_table_in_standard_print_and_cards_in_large_print(guide_model, ctx):
+    table_block = next(b for _, b in guide_model.blocks() if isinstance(b, m.RegimenTable))
+    standard = [f for f in render_block(table_block, ctx) if getattr(f, "role", "") == "Table"]
+    assert len(standard) == 1 and len(standard[0]._cellvalues) == len(table_block.rows) + 1
+    large_theme = make_theme(guide_model.brand, large_print=True)
+    large = Ctx(guide_model, large_theme, BuildOptions(large_print=True), PassState())
+    cards = [f for f in render_block(table_block, large) if getattr(f, "role", "") == "Table"]
+    assert len(cards) == len(table_block.rows)
+
+
+def test_headings_carry_outline_in_content_order(ctx, guide_model):
+    story = build_story(guide_model, ctx.theme, ctx.options, PassState())
+    outline = [f.outline for f in story if getattr(f, "outline", None)]
+    expected = [(level, s.title, f"sec-{s.id}") for level, s in guide_model.all_sections()]
+    assert outline == expected
+
+
+def test_every_flowable_in_the_body_has_a_role(ctx, guide_model):
+    story = build_story(guide_model, ctx.theme, ctx.options, PassState())
+    from reportlab.platypus import Paragraph, Table
+
+    content = [f for f in walk(story) if isinstance(f, (Paragraph, Table))]
+    missing = [f for f in content if not getattr(f, "role", None)]
+    assert content and not missing
+
+
+def test_notes_pages_are_added_before_the_back_cover(ctx, guide_model):
+    story = build_story(guide_model, ctx.theme, replace(ctx.options, notes_pages=2), PassState())
+    texts = [getattr(f, "text", "") for f in story]
+    notes = [i for i, t in enumerate(texts) if t == "Notes"]
+    assert len(notes) == 2
+    help_title = guide_model.brand.help_title
+    assert all(i < max(j for j, t in enumerate(texts) if help_title in t or "Written by" in t) for i in notes)
+
+
+def test_selecting_sections_keeps_source_numbers_of_cited_references(guide_model):
+    copy = select_sections(guide_model, ("chemotherapy",))
+    ids = [s.id for s in copy.sections]
+    assert ids[0] == "chemotherapy" and "references" in ids and "symptoms" not in ids
+    numbers = [r.number for r in copy.references]
+    assert numbers == sorted(numbers) and 8 in numbers and 1 not in numbers
+    full = {r.key: r.number for r in guide_model.references}
+    assert all(full[r.key] == r.number for r in copy.references)
+
+
+def test_selecting_an_unknown_section_is_a_content_error(guide_model):
+    from guide.errors import ContentError
+
+    with pytest.raises(ContentError) as err:
+        select_sections(guide_model, ("symptons",))
+    assert str(err.value).startswith("--sections: no section 'symptons'; choose from: overview, symptoms")
