@@ -120,6 +120,10 @@ def render_guide(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
     from .document import render
 
     guide = select_sections(guide, options.sections)
+    if options.print_mode:
+        from .printshop import render_print
+
+        return render_print(guide, options)
     theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
     return render(guide, theme, options)
 

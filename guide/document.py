@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
@@ -14,7 +14,7 @@ from .errors import LayoutError
 from .flowables import PassState
 from .options import BuildOptions
 from .story import build_story, reviewed
-from .theme import Theme
+from .theme import SAFE_ZONE, Theme
 
 
 
@@ -33,6 +33,7 @@ class GuideDoc(BaseDocTemplate):
             keywords=list(guide.keywords), creator="guide", producer="guide (ReportLab)",
             lang=guide.language, displayDocTitle=1, initialFontName=t.font,
             initialFontSize=t.sizes.body, initialLeading=t.leading,
+            enforceColorSpace="cmyk" if t.cmyk else None,
         )
         body = Frame(t.margin_left, t.margin_bottom, t.frame_width, t.frame_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -86,7 +87,9 @@ class GuideDoc(BaseDocTemplate):
         text = t.colour("text")
         canv.saveState()
         # running header: the guide title over a thin rule
-        y_head = t.height - t.margin_top + s.small * 1.6
+        # (header and footer never come nearer the trim than the print safe zone)
+        y_head = min(t.height - t.margin_top + s.small * 1.6,
+                     t.height - SAFE_ZONE - getAscent(t.font, s.small))
         canv.setFont(t.font, s.small)
         canv.setFillColor(text)
         canv.drawString(t.margin_left, y_head, self.guide.title)
@@ -94,17 +97,20 @@ class GuideDoc(BaseDocTemplate):
         canv.setLineWidth(1.5)
         canv.line(t.margin_left, y_head - s.small * 0.5, t.width - t.margin_right, y_head - s.small * 0.5)
         # running footer: "Page N of M" and the edition with its review date
-        y_foot = t.margin_bottom - s.small * 2.4
         page = f"Page {self.page} of {self.state.total or self.page}"
         edition = f"{self.guide.edition} \u00b7 Reviewed {reviewed(self.guide)}"
+        one_line = stringWidth(page, t.bold, s.small) + stringWidth(edition, t.font, s.small) + s.small * 2 < t.frame_width
+        gap = 0 if one_line else s.small * 1.25
+        y_low = max(t.margin_bottom - s.small * 2.4 - gap, SAFE_ZONE - getDescent(t.font, s.small))
+        y_foot = y_low + gap
         canv.setFont(t.bold, s.small)
         canv.drawString(t.margin_left, y_foot, page)
         canv.setFont(t.font, s.small)
         right = t.width - t.margin_right
-        if stringWidth(page, t.bold, s.small) + stringWidth(edition, t.font, s.small) + s.small * 2 < t.frame_width:
+        if one_line:
             canv.drawRightString(right, y_foot, edition)
         else:
-            canv.drawString(t.margin_left, y_foot - s.small * 1.3, edition)
+            canv.drawString(t.margin_left, y_low, edition)
         canv.restoreState()
 
 

@@ -28,6 +28,9 @@ FONT_FILES = {
     "Atkinson-BoldItalic": "AtkinsonHyperlegible-BoldItalic.ttf",
 }
 PAPERS = {"letter": LETTER, "a4": A4}
+# Print-shop geometry: paper beyond the trim, and how far inside the trim text must stay.
+BLEED = 0.125 * inch
+SAFE_ZONE = 0.375 * inch
 
 
 @lru_cache(maxsize=1)
