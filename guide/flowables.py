@@ -88,7 +88,9 @@ class ContentsLine(Flowable):
         c = self.canv
         self.para.drawOn(c, self.indent, 0)
         st = self.style
-        baseline = self.height - st.leading + (st.leading - st.fontSize) * 0.5 + st.fontSize * 0.2
+        # the number and the leader stand on the baseline of the title's last line
+        lines = len(getattr(self.para.blPara, "lines", [])) or 1
+        baseline = self.height - st.fontSize - (lines - 1) * st.leading
         label = self.page_label
         c.saveState()
         c.setFont(st.fontName, st.fontSize)
