@@ -14,6 +14,7 @@ from .errors import LayoutError
 from .flowables import PassState
 from .options import BuildOptions
 from .story import build_story, reviewed
+from .tagging import artifact_page, canvas_maker, declare
 from .theme import SAFE_ZONE, Theme
 
 
@@ -46,11 +47,17 @@ class GuideDoc(BaseDocTemplate):
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.band_h = band_h
         self.addPageTemplates([
-            PageTemplate("cover", [cover_top, cover_low], onPage=self.draw_cover),
-            PageTemplate("contents", [body], onPage=self.draw_body_page),
-            PageTemplate("body", [body], onPage=self.draw_body_page),
-            PageTemplate("back", [body], onPage=self.draw_back),
+            PageTemplate("cover", [cover_top, cover_low], onPage=artifact_page(self.draw_cover)),
+            PageTemplate("contents", [body], onPage=artifact_page(self.draw_body_page)),
+            PageTemplate("body", [body], onPage=artifact_page(self.draw_body_page)),
+            PageTemplate("back", [body], onPage=artifact_page(self.draw_back)),
         ])
+
+    def tag_meta(self) -> dict[str, str]:
+        """Document facts for the XMP metadata of a tagged PDF."""
+        g = self.guide
+        return {"title": g.title, "author": g.author.line, "subject": g.subtitle, "lang": g.language,
+                "keywords": ", ".join(g.keywords), "creator": self.creator, "producer": self.producer}
 
     # -- flow hooks -----------------------------------------------------------------
     def afterFlowable(self, flowable) -> None:
@@ -114,14 +121,21 @@ class GuideDoc(BaseDocTemplate):
         canv.restoreState()
 
 
-def render(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[bytes, int]:
-    """Lay out and render the guide; return the PDF bytes and the page count."""
+def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True) -> tuple[bytes, int]:
+    """Lay out and render the guide; return the PDF bytes and the page count.
+
+    ``tagged`` writes the structure tree for screen readers (PDF/UA-1); the imposed booklet
+    is a print file whose imposition drops tags, so it is never tagged.
+    """
     state = PassState()
     story = build_story(guide, theme, options, state)
     buf = io.BytesIO()
     doc = GuideDoc(buf, guide, theme, options, state)
     try:
-        doc.multiBuild(story, maxPasses=6)
+        if tagged and options.print_mode != "booklet":
+            doc.multiBuild(story, maxPasses=6, canvasmaker=canvas_maker(declare(story, doc.tag_meta())))
+        else:
+            doc.multiBuild(story, maxPasses=6)
     except RLLayoutError as exc:
         raise LayoutError(f"a block is too large to fit on a page: {_short(exc)}") from None
     return buf.getvalue(), state.total

@@ -34,6 +34,7 @@ class Ctx:
     theme: Theme
     options: BuildOptions
     state: PassState
+    level: int = 0  # level of the section being rendered (0 = top): block titles go one below it
 
     @property
     def numbers(self) -> dict[str, int]:
@@ -68,6 +69,11 @@ def para(text: str, style, role: str = "P") -> Paragraph:
 
 
 # ---- blocks ------------------------------------------------------------------------
+
+
+def block_heading(ctx: Ctx) -> str:
+    """The heading role of a block's own title (checklist, callout, card): one below its section."""
+    return f"H{min(ctx.level + 2, 6)}"
 
 
 def heading(title: str, key: str, level: int, ctx: Ctx) -> Paragraph:
@@ -110,12 +116,13 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     text_w = t.frame_width - box_col - notes_w
     cell = t.style("cell")
     if block.notes:
-        rows.append(["", para("Item", t.style("cell_head"), "TH"), para(escape(block.notes), t.style("cell_head"), "TH")])
+        rows.append(["", para("Item", t.style("cell_head"), "Caption"),
+                     para(escape(block.notes), t.style("cell_head"), "Caption")])
     for item in block.items:
         name = block.field_name(item)
         tooltip = f"{m.plain(item.text)}: {block.title}"
         box = Checkbox(s.checkbox, name, tooltip, primary, t.white)
-        row = [box, para(markup(item.text, ctx), cell, "TD")]
+        row = [box, para(markup(item.text, ctx), cell, "LBody")]
         if block.notes:
             row.append("")
         rows.append(row)
@@ -133,8 +140,9 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     if block.notes:
         style += [("BACKGROUND", (0, 0), (-1, 0), primary), ("LINEBELOW", (2, 1), (2, -1), 0.8, t.rule)]
     table.setStyle(TableStyle(style))
-    with_role(table, "Table", checklist=block)
-    title = with_role(Paragraph(escape(block.title), t.style("h3")), "H3")
+    # read as a list: each row an item, its checkbox the label (tagging reads role "L" that way)
+    with_role(table, "L", checklist=block)
+    title = with_role(Paragraph(escape(block.title), t.style("h3")), block_heading(ctx))
     head: list = [title]
     if block.intro:
         head.append(para(markup(block.intro, ctx), t.style("body")))
@@ -148,7 +156,7 @@ def callout(block: m.Callout, ctx: Ctx) -> list:
     inner: list = []
     for b in block.blocks:
         inner.extend(render_block(b, ctx))
-    rows = [[para(escape(block.title), t.style("callout_title"), "H3")]] + [[f] for f in inner]
+    rows = [[para(escape(block.title), t.style("callout_title"), block_heading(ctx))]] + [[f] for f in inner]
     pad = t.sizes.body * 0.9
     table = Table(rows, colWidths=[t.frame_width], splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -261,7 +269,7 @@ def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
             ("Evidence", escape(r.evidence.label(r.year))),
             ("Sources", f"[{refs}]"),
         ]
-        card = [[para(escape(r.regimen), t.style("callout_title"), "H4")]]
+        card = [[para(escape(r.regimen), t.style("callout_title"), block_heading(ctx))]]
         card += [[para(f"<b>{k}:</b> {v}", variant(body, spaceAfter=0), "P")] for k, v in lines]
         table = Table(card, colWidths=[t.frame_width], hAlign="LEFT", splitInRow=1)
         table.setStyle(TableStyle([
@@ -320,6 +328,7 @@ def section_flowables(section: m.Section, ctx: Ctx, level: int) -> list:
     if level == 0:
         out.append(CondPageBreak(t.frame_height * 0.35))
     out.append(heading(section.title, section_key(section), level, ctx))
+    ctx.level = level
     for block in section.blocks:
         out.extend(render_block(block, ctx))
     for sub in section.subsections:
@@ -402,7 +411,7 @@ def about(ctx: Ctx) -> list:
     t, g = ctx.theme, ctx.guide
     body = t.style("body")
     return [CondPageBreak(t.leading * 6), Spacer(1, t.sizes.body),
-            para("<b>About this guide</b>", t.style("h3"), "H3"),
+            para("<b>About this guide</b>", t.style("h3"), "H1"),
             para(f"Written by {escape(g.author.line)}. {escape(g.author.bio)}", body),
             para(escape(f"{g.edition}, version {g.version}. Last reviewed {reviewed(g)}."), body)]
 
