@@ -1,0 +1,550 @@
+"""Rendered PDFs (one guide edition, many letters) in, packet PDFs and one streamed print file out.
+
+pypdf parses each source once; this module then writes the objects itself, renumbered, so that
+- a packet (letter + guide) costs a copy of the guide's pre-serialised objects plus the letter,
+  instead of a pypdf clone-and-write of the whole guide for every person (about 20 ms), and
+- the print file for a whole run is written as a stream: the guide's content streams, fonts and
+  images go in once per edition, each packet adds small page objects that point at them, and
+  identical letter objects (the font subsets) are written once. Memory holds only the xref
+  offsets and the page list, never the pages.
+
+The sources are our own ReportLab output; a packet keeps the guide's catalogue entries
+(outline, form fields, language, viewer settings) and its document info (title, author).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+    TextStringObject,
+)
+
+from .errors import OutputError
+from .output import TMP_PREFIX, TMP_SUFFIX
+
+# A serialised object is a tuple of "pieces": bytes, or an int standing for a reference to
+# another object (an index into the same source's object list), or PARENT for the page's
+# /Parent, filled in when the object is written.
+PARENT = -1
+Pieces = tuple[bytes | int, ...]
+
+# Page keys a copy of a guide page keeps in the print file. Links and form fields are
+# dropped there: the print file is for the printer, and one widget cannot sit on many pages.
+PRINT_PAGE_KEYS = ("/Type", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox",
+                   "/Rotate", "/Resources", "/Contents", "/Group", "/UserUnit")
+
+
+class _Serialiser:
+    """Turns the objects reachable from some roots of one PdfReader into Pieces.
+
+    Every object gets a local index when first reached (so loops such as outline
+    /Parent and /Next links are fine); pages are registered first, and only a page's
+    /Parent becomes PARENT, filled with the page-tree node that holds it when written.
+    """
+
+    def __init__(self, reader: PdfReader):
+        self.reader = reader
+        self.index: dict[int, int] = {}      # source object number -> local index
+        self.objects: list[Pieces] = []      # local index -> pieces
+        self.kinds: list[str] = []           # "page" or "object"
+        self._todo: list[tuple[int, IndirectObject, tuple[str, ...] | None]] = []
+
+    def ref(self, ref: IndirectObject, kind: str = "object", keep: tuple[str, ...] | None = None) -> int:
+        """The local index of ``ref`` (registered now if new; serialised by run())."""
+        num = ref.idnum
+        if num in self.index:
+            return self.index[num]
+        i = len(self.objects)
+        self.index[num] = i
+        self.objects.append(())
+        self.kinds.append(kind)
+        self._todo.append((i, ref, keep))
+        return i
+
+    def run(self) -> None:
+        while self._todo:
+            i, ref, keep = self._todo.pop()
+            out: list[bytes | int] = []
+            self.value(ref.get_object(), out, page=self.kinds[i] == "page", keep=keep)
+            self.objects[i] = _compact(out)
+
+    def value(self, obj: Any, out: list, page: bool = False, keep: tuple[str, ...] | None = None) -> None:
+        if isinstance(obj, IndirectObject):
+            out.append(self.ref(obj))
+        elif isinstance(obj, StreamObject):
+            out.append(b"<<")
+            for key, value in dict.items(obj):
+                if key != "/Length":
+                    out.append(b"\n" + _leaf(key) + b" ")
+                    self.value(value, out)
+            # pypdf keeps a stream's bytes as read (still encoded) in _data
+            data = obj._data
+            out.append(b"\n/Length %d\n>>\nstream\n" % len(data))
+            out.append(data)
+            out.append(b"\nendstream")
+        elif isinstance(obj, DictionaryObject):
+            out.append(b"<<")
+            if page:
+                out.append(b"\n/Parent ")
+                out.append(PARENT)
+            for key, value in dict.items(obj):
+                if page and (key == "/Parent" or (keep is not None and key not in keep)):
+                    continue
+                out.append(b"\n" + _leaf(key) + b" ")
+                self.value(value, out)
+            out.append(b"\n>>")
+        elif isinstance(obj, ArrayObject):
+            out.append(b"[")
+            for item in obj:
+                out.append(b" ")
+                self.value(item, out)
+            out.append(b" ]")
+        else:
+            out.append(_leaf(obj))
+
+
+def _leaf(obj: Any) -> bytes:
+    buf = io.BytesIO()
+    obj.write_to_stream(buf)
+    return buf.getvalue()
+
+
+def _compact(pieces: list) -> Pieces:
+    """Join neighbouring bytes pieces."""
+    out: list[bytes | int] = []
+    for p in pieces:
+        if isinstance(p, bytes) and out and isinstance(out[-1], bytes):
+            out[-1] += p
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def _fill(pieces: Pieces, ids: list[int] | array, parent: int = 0) -> bytes:
+    return b"".join(p if isinstance(p, bytes) else
+                    (b"%d 0 R" % (parent if p == PARENT else ids[p])) for p in pieces)
+
+
+# ---- letters -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LetterParts:
+    """A letter's pages and what they use, as Pieces (picklable, small)."""
+
+    objects: tuple[Pieces, ...]
+    order: tuple[int, ...]   # the non-page objects, each after those it refers to
+    pages: tuple[int, ...]   # local indices of the page objects, in order
+
+
+def letter_parts(pdf: bytes, counts: list[int] | None = None) -> list[LetterParts]:
+    """Split letters we rendered with ReportLab (``counts`` pages each, in order; default:
+    one letter of all pages) into each letter's pages and the objects they use.
+
+    Letters are parsed per person, so this reads ReportLab's plain layout directly (xref
+    table, ``N 0 obj``, ``stream``/``/Length``) instead of going through pypdf's general
+    parser, which spends about 5 ms on the fonts' width arrays. References are renumbered
+    only outside streams; a letter object holding a text string (where ``1 0 R`` could be
+    text) is refused rather than guessed at: letters carry no annotations or outlines.
+    """
+    try:
+        objects = _raw_objects(pdf)
+        root = _ref_of(objects[_trailer_ref(pdf, b"/Root")][0], b"/Pages")
+        kids = [int(n) for n in _REF_RE.findall(_array_of(objects[root][0], b"/Kids"))]
+    except (ValueError, KeyError, IndexError, AttributeError) as exc:
+        raise OutputError(f"cannot read the rendered letter: {exc}") from None
+    counts = [len(kids)] if counts is None else counts
+    if sum(counts) != len(kids):
+        raise OutputError(f"the rendered letters have {len(kids)} pages, expected {sum(counts)}")
+    out, start = [], 0
+    for n in counts:
+        out.append(_one_letter(objects, kids[start:start + n]))
+        start += n
+    return out
+
+
+def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int]) -> LetterParts:
+    index: dict[int, int] = {}
+    parts: list[Pieces] = []
+    kinds: list[str] = []
+    todo: list[int] = []
+
+    def local(num: int, kind: str = "object") -> int:
+        if num not in index:
+            if num not in objects:
+                raise OutputError(f"cannot read the rendered letter: object {num} is missing")
+            index[num] = len(parts)
+            parts.append(())
+            kinds.append(kind)
+            todo.append(num)
+        return index[num]
+
+    pages = tuple(local(k, "page") for k in kids)
+    while todo:
+        num = todo.pop()
+        head, stream = objects[num]
+        if b"(" in head:
+            raise OutputError(f"cannot merge the rendered letter: object {num} holds a text string")
+        i = index[num]
+        pieces: list[bytes | int] = []
+        if kinds[i] == "page":
+            head = _PARENT_RE.sub(b"", head, count=1)
+            head = head.replace(b"<<", b"<<\n/Parent \x00", 1)
+        for n, chunk in enumerate(_REF_RE.split(head)):
+            if n % 2:
+                pieces.append(local(int(chunk)))
+            elif b"\x00" in chunk:
+                before, after = chunk.split(b"\x00", 1)
+                pieces.extend([before, PARENT, after])
+            elif chunk:
+                pieces.append(chunk)
+        if stream is not None:
+            pieces.append(b"\nstream\n" + stream + b"\nendstream")
+        parts[i] = tuple(pieces)
+    return LetterParts(tuple(parts), _post_order(parts, kinds), pages)
+
+
+_REF_RE = re.compile(rb"(\d+) 0 R")
+_PARENT_RE = re.compile(rb"/Parent\s+\d+ 0 R")
+_OBJ_RE = re.compile(rb"(\d+) 0 obj\s*")
+
+
+def _raw_objects(pdf: bytes) -> dict[int, tuple[bytes, bytes | None]]:
+    """Object number -> (dictionary or value text, stream bytes or None), read via the xref table."""
+    start = int(pdf[pdf.rindex(b"startxref") + 9:].split()[0])
+    if not pdf.startswith(b"xref", start):
+        raise ValueError("no xref table")
+    lines = pdf[start:pdf.index(b"trailer", start)].split(b"\n")
+    first, count = (int(x) for x in lines[1].split())
+    objects: dict[int, tuple[bytes, bytes | None]] = {}
+    for k, entry in enumerate(lines[2:2 + count]):
+        offset, _gen, use = entry.split()
+        if use != b"n":
+            continue
+        num = first + k
+        m = _OBJ_RE.match(pdf, int(offset))
+        if m is None or int(m.group(1)) != num:
+            raise ValueError(f"object {num} is not where the xref says")
+        body_start = m.end()
+        end = pdf.index(b"endobj", body_start)
+        s = pdf.find(b"stream", body_start, end)
+        if s < 0:
+            objects[num] = (pdf[body_start:end].rstrip(), None)
+            continue
+        head = pdf[body_start:s].rstrip()
+        length = int(_LENGTH_RE.search(head).group(1))
+        data_start = s + 6 + (2 if pdf.startswith(b"\r\n", s + 6) else 1)
+        data = pdf[data_start:data_start + length]
+        head = _LENGTH_RE.sub(b"/Length %d" % length, head, count=1)
+        objects[num] = (head, data)
+    return objects
+
+
+_LENGTH_RE = re.compile(rb"/Length\s+(\d+)")
+
+
+def _trailer_ref(pdf: bytes, key: bytes) -> int:
+    trailer = pdf[pdf.rindex(b"trailer"):]
+    return _ref_of(trailer, key)
+
+
+def _ref_of(text: bytes, key: bytes) -> int:
+    m = re.search(re.escape(key) + rb"\s+(\d+) 0 R", text)
+    if m is None:
+        raise ValueError(f"no {key.decode()} reference")
+    return int(m.group(1))
+
+
+def _array_of(text: bytes, key: bytes) -> bytes:
+    m = re.search(re.escape(key) + rb"\s*\[([^\]]*)\]", text)
+    if m is None:
+        raise ValueError(f"no {key.decode()} array")
+    return m.group(1)
+
+
+def _post_order(objects: list[Pieces], kinds: list[str]) -> tuple[int, ...]:
+    """Non-page objects, each after every object it refers to (they must form a DAG)."""
+    order: list[int] = []
+    state = [0] * len(objects)   # 0 new, 1 open, 2 done
+
+    def refs(i: int):
+        return iter([p for p in objects[i] if isinstance(p, int) and p >= 0])
+
+    for start in range(len(objects)):
+        if state[start] or kinds[start] == "page":
+            continue
+        stack = [(start, refs(start))]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                state[node] = 2
+                order.append(node)
+            elif kinds[child] == "page":
+                raise OutputError("cannot merge the letter: an object refers to a page")
+            elif state[child] == 1:
+                raise OutputError("cannot merge the letter: objects refer to each other in a loop")
+            elif state[child] == 0:
+                state[child] = 1
+                stack.append((child, refs(child)))
+    return tuple(order)
+
+
+# ---- one guide edition ---------------------------------------------------------------
+
+class Edition:
+    """One rendered guide edition, parsed once and reused for every packet of that edition."""
+
+    def __init__(self, pdf: bytes):
+        self.pdf = pdf
+        self.reader = PdfReader(io.BytesIO(pdf))
+        self.pages = len(self.reader.pages)
+        self.version = self.reader.pdf_header.encode("ascii", "replace") or b"%PDF-1.4"
+        self.digest = hashlib.sha256(pdf).digest()
+        self._packet: _PacketTemplate | None = None
+        self._print: _Serialiser | None = None
+
+    # The packet template: header, catalogue (1), info (3) and every guide object (4...)
+    # serialised once; a packet adds its letter objects, the page tree (2) and the xref.
+    def packet_template(self) -> _PacketTemplate:
+        if self._packet is None:
+            self._packet = _PacketTemplate(self)
+        return self._packet
+
+    def print_parts(self) -> _Serialiser:
+        """The guide pages with only what printing needs (see PRINT_PAGE_KEYS)."""
+        if self._print is None:
+            s = _Serialiser(self.reader)
+            for page in self.reader.pages:
+                s.ref(page.indirect_reference, kind="page", keep=PRINT_PAGE_KEYS)
+            s.run()
+            self._print = s
+        return self._print
+
+
+class _PacketTemplate:
+    def __init__(self, edition: Edition):
+        reader = edition.reader
+        root_ref = reader.trailer.raw_get("/Root")
+        info_ref = reader.trailer.raw_get("/Info")
+        s = _Serialiser(reader)
+        self.guide_pages = [s.ref(p.indirect_reference, kind="page") for p in reader.pages]
+        root = root_ref.get_object()
+        catalogue: list[bytes | int] = [b"<<"]
+        for key, value in dict.items(root):
+            if key == "/Pages":
+                continue
+            catalogue.append(b"\n" + _leaf(key) + b" ")
+            s.value(value, catalogue)
+        catalogue.append(b"\n/Pages 2 0 R\n>>")
+        info: list[bytes | int] = []
+        if info_ref is not None:
+            s.value(info_ref.get_object(), info)
+        else:
+            info.append(b"<< >>")
+        s.run()
+        first = 4
+        ids = [first + i for i in range(len(s.objects))]
+        self.ids = ids
+        self.next_id = first + len(s.objects)
+        buf = io.BytesIO()
+        buf.write(edition.version + b"\n%\xe2\xe3\xcf\xd3\n")
+        offsets = {}
+        offsets[1] = buf.tell()
+        buf.write(b"1 0 obj\n" + _fill(_compact(catalogue), ids) + b"\nendobj\n")
+        offsets[3] = buf.tell()
+        buf.write(b"3 0 obj\n" + _fill(_compact(info), ids) + b"\nendobj\n")
+        for i, pieces in enumerate(s.objects):
+            offsets[ids[i]] = buf.tell()
+            buf.write(b"%d 0 obj\n" % ids[i] + _fill(pieces, ids, parent=2) + b"\nendobj\n")
+        self.head = buf.getvalue()
+        self.offsets = offsets
+        self.guide_page_ids = [ids[i] for i in self.guide_pages]
+        self.digest = edition.digest
+
+
+def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
+    """The letter's pages followed by the guide's, as one PDF; returns (bytes, pages)."""
+    t = edition.packet_template()
+    out = [t.head]
+    pos = len(t.head)
+    offsets = dict(t.offsets)
+    ids = [t.next_id + i for i in range(len(letter.objects))]
+    for i, pieces in enumerate(letter.objects):
+        data = b"%d 0 obj\n" % ids[i] + _fill(pieces, ids, parent=2) + b"\nendobj\n"
+        offsets[ids[i]] = pos
+        out.append(data)
+        pos += len(data)
+    kids = [ids[i] for i in letter.pages] + t.guide_page_ids
+    tree = (b"2 0 obj\n<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
+            + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>\nendobj\n")
+    offsets[2] = pos
+    out.append(tree)
+    pos += len(tree)
+    size = t.next_id + len(letter.objects)
+    doc_id = hashlib.md5(t.digest + b"".join(out[1:]), usedforsecurity=False).hexdigest().encode()
+    out.append(_xref(offsets, size, pos, doc_id))
+    return b"".join(out), len(kids)
+
+
+def _xref(offsets: dict[int, int] | array, size: int, start: int, doc_id: bytes) -> bytes:
+    lines = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+    get = offsets.get if isinstance(offsets, dict) else (lambda i: offsets[i] if offsets[i] else None)
+    for num in range(1, size):
+        off = get(num)
+        lines.append(b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n")
+    lines.append(b"trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info 3 0 R\n/ID [<%s> <%s>]\n>>\nstartxref\n%d\n%%%%EOF\n"
+                 % (size, doc_id, doc_id, start))
+    return b"".join(lines)
+
+
+# ---- the print file ------------------------------------------------------------------
+
+KIDS_PER_NODE = 256
+
+
+class PrintFile:
+    """A whole run's packets in mailing order, written as they arrive.
+
+    Objects 1 (catalogue), 2 (page tree root) and 3 (info) are written last; page-tree
+    nodes of up to KIDS_PER_NODE pages sit under the root, so no page list is huge.
+    """
+
+    def __init__(self, fh: BinaryIO, title: str, author: str):
+        self.fh = fh
+        self.offsets = array("Q", [0, 0, 0, 0])   # index = object number; 0 = not written yet
+        self.page_ids = array("L")
+        self.node_ids = array("L")
+        self.shared: dict[bytes, int] = {}         # object digest -> id (letters' fonts etc.)
+        self.editions: dict[bytes, list[int]] = {}  # edition digest -> ids of its print parts
+        self.title, self.author = title, author
+        self.pos = 0
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+
+    @property
+    def pages(self) -> int:
+        return len(self.page_ids)
+
+    def _write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.pos += len(data)
+
+    def _new_id(self) -> int:
+        self.offsets.append(0)
+        return len(self.offsets) - 1
+
+    def _put(self, num: int, body: bytes) -> None:
+        self.offsets[num] = self.pos
+        self._write(b"%d 0 obj\n" % num + body + b"\nendobj\n")
+
+    def _parent_for_next_page(self) -> int:
+        n = len(self.page_ids)
+        if n % KIDS_PER_NODE == 0:
+            self.node_ids.append(self._new_id())
+        return self.node_ids[n // KIDS_PER_NODE]
+
+    def _add_page(self, pieces: Pieces, ids: list[int] | array) -> None:
+        parent = self._parent_for_next_page()
+        num = self._new_id()
+        self._put(num, _fill(pieces, ids, parent))
+        self.page_ids.append(num)
+
+    def add(self, edition: Edition, letter: LetterParts) -> int:
+        """Append one packet (letter pages, then the guide's); return its page count."""
+        before = len(self.page_ids)
+        ids = [0] * len(letter.objects)
+        for i in letter.order:
+            body = _fill(letter.objects[i], ids)
+            key = hashlib.sha1(body, usedforsecurity=False).digest()
+            num = self.shared.get(key)
+            if num is None:
+                num = self._new_id()
+                self._put(num, body)
+                self.shared[key] = num
+            ids[i] = num
+        for i in letter.pages:
+            self._add_page(letter.objects[i], ids)
+        parts = edition.print_parts()
+        gids = self.editions.get(edition.digest)
+        if gids is None:
+            gids = [0 if kind == "page" else self._new_id() for kind in parts.kinds]
+            for i, (pieces, kind) in enumerate(zip(parts.objects, parts.kinds, strict=True)):
+                if kind != "page":
+                    self._put(gids[i], _fill(pieces, gids))
+            self.editions[edition.digest] = gids
+        for i, kind in enumerate(parts.kinds):
+            if kind == "page":
+                self._add_page(parts.objects[i], gids)
+        return len(self.page_ids) - before
+
+    def close(self) -> None:
+        """Write the page tree, catalogue, info and xref."""
+        for n, node in enumerate(self.node_ids):
+            kids = self.page_ids[n * KIDS_PER_NODE:(n + 1) * KIDS_PER_NODE]
+            self._put(node, b"<<\n/Type /Pages\n/Parent 2 0 R\n/Count %d\n/Kids [%s ]\n>>"
+                      % (len(kids), b"".join(b" %d 0 R" % k for k in kids)))
+        self._put(2, b"<<\n/Type /Pages\n/Count %d\n/Kids [%s ]\n>>"
+                  % (len(self.page_ids), b"".join(b" %d 0 R" % k for k in self.node_ids)))
+        self._put(1, b"<<\n/Type /Catalog\n/Pages 2 0 R\n>>")
+        info = DictionaryObject({NameObject("/Title"): TextStringObject(self.title),
+                                 NameObject("/Author"): TextStringObject(self.author),
+                                 NameObject("/Creator"): TextStringObject("guide packet")})
+        self._put(3, _leaf(info))
+        start = self.pos
+        doc_id = hashlib.md5(b"%d:%d" % (len(self.page_ids), start), usedforsecurity=False).hexdigest().encode()
+        self.fh.write(_xref(self.offsets, len(self.offsets), start, doc_id))
+        self.fh.flush()
+
+
+class atomic_stream:
+    """A file written piece by piece beside its target and renamed into place on success.
+
+    Uses output.py's temp-file naming, so a temp file that a killed run left behind is swept
+    by the next atomic_write of the same name (and by this class).
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self) -> BinaryIO:
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(f"{TMP_PREFIX}{self.path.name}.*{TMP_SUFFIX}"):
+            stale.unlink(missing_ok=True)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{self.path.name}.", suffix=TMP_SUFFIX, dir=folder)
+        except OSError as exc:
+            raise OutputError(f"cannot write in {folder}: {exc.strerror}") from None
+        self.fh = os.fdopen(fd, "wb")
+        return self.fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+            self.fh.close()
+            if exc_type is None:
+                os.chmod(self.tmp, 0o644)
+                os.replace(self.tmp, self.path)
+        except OSError as err:
+            raise OutputError(f"cannot write {self.path}: {err.strerror}") from None
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
