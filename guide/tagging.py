@@ -790,7 +790,16 @@ def _true(value) -> bool:
 
 
 def check_accessibility(pdf) -> tuple[bool, str]:
-    """Is this a tagged PDF a screen reader can follow? Returns (passed, detail).
+    """Is this a tagged PDF a screen reader can follow? Returns (passed, detail); see below."""
+    problems, summary = accessibility_problems(pdf)
+    if problems:
+        more = f" (+{len(problems) - 4} more)" if len(problems) > 4 else ""
+        return False, "; ".join(problems[:4]) + more
+    return True, summary
+
+
+def accessibility_problems(pdf) -> tuple[list[str], str]:
+    """Every accessibility problem of a PDF (bytes or a pypdf reader), and a summary when none.
 
     Checks: the catalog (MarkInfo, Lang, DisplayDocTitle, XMP with pdfuaid:part); every page's
     painting operators inside marked content or an artifact, sequences balanced, no tagged
@@ -817,7 +826,7 @@ def check_accessibility(pdf) -> tuple[bool, str]:
         problems.append("XMP metadata lacks pdfuaid:part 1 or dc:title")
     tree = read_tree(reader, with_text=False)
     if tree is None:
-        return False, "; ".join(["no structure tree (untagged)"] + problems)
+        return ["no structure tree (untagged)"] + problems, ""
     # the ParentTree: a number tree from StructParent(s) keys to elements
     nums: dict[int, object] = {}
 
@@ -930,8 +939,5 @@ def check_accessibility(pdf) -> tuple[bool, str]:
         last = level
     if not levels:
         problems.append("no headings in the structure tree")
-    if problems:
-        more = f" (+{len(problems) - 4} more)" if len(problems) > 4 else ""
-        return False, "; ".join(problems[:4]) + more
-    return True, (f"{len(elements)} structure elements, {sequences} marked-content sequences in the ParentTree, "
+    return problems, (f"{len(elements)} structure elements, {sequences} marked-content sequences in the ParentTree, "
                   f"{annots} links and fields tagged, {len(levels)} headings without skipped levels")
