@@ -26,7 +26,7 @@ import re
 from contextlib import contextmanager
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFPage, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFPage, PDFStream, PDFString
 from reportlab.pdfbase.pdfdoc import format as format_pdf
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import ListFlowable, ListItem, Table
@@ -509,22 +509,17 @@ class Tagger:
         npages = len(self.pages)
         page_refs = [doc.Reference(p) for p in self.pages]
         first: dict[int, tuple] = {}  # id(node) -> (seq, page) of its first content in the subtree
-
-        def kids(node: Node) -> list:
-            """The node's content items and child elements, in drawing order, empty ones dropped."""
-            out = [("c", item[0], item) for item in self.content.get(id(node), [])]
-            for child in node.children + self.link_nodes.get(id(node), []):
-                if visit(child):
-                    out.append(("n", first[id(child)][0], child))
-            out.sort(key=lambda k: k[1])
-            return out
-
         ordered: dict[int, list] = {}
 
         def visit(node: Node) -> bool:
-            items = kids(node)
+            """Order the node's content and child elements by drawing order; drop empty ones."""
+            items = [("c", item[0], item) for item in self.content.get(id(node), [])]
+            for child in node.children + self.link_nodes.get(id(node), []):
+                if visit(child):
+                    items.append(("n", first[id(child)][0], child))
             if not items:
                 return False
+            items.sort(key=lambda k: k[1])
             ordered[id(node)] = items
             head = items[0]
             first[id(node)] = (head[1], head[2][1] if head[0] == "c" else first[id(head[2])][1])
@@ -533,12 +528,12 @@ class Tagger:
         if not visit(self.structure.root):
             return
         # register every element in pre-order, so object numbers follow reading order
-        elems: dict[int, PDFDictionary] = {}
+        elems: dict[int, Compact] = {}
         refs: dict[int, object] = {}
         order: list[Node] = []
 
         def register(node: Node) -> None:
-            elems[id(node)] = PDFDictionary()
+            elems[id(node)] = Compact()
             refs[id(node)] = doc.Reference(elems[id(node)])
             order.append(node)
             for kind, _, x in ordered[id(node)]:
@@ -548,57 +543,64 @@ class Tagger:
         register(self.structure.root)
         tree_root = PDFDictionary()
         root_ref = doc.Reference(tree_root)
-        parent_tree: dict[int, list] = {p: [None] * self.mcids.get(p, 0) for p in range(npages)}
-        annot_key = {id(a): npages + i for i, (a, _) in enumerate(self.annotations)}
-        annot_parent: dict[int, object] = {}
+        parent_tree: dict[int, list] = {p: [b"null"] * self.mcids.get(p, 0) for p in range(npages)}
         for node in order:
-            d = elems[id(node)]
             pg = first[id(node)][1]
-            d["Type"] = PDFName("StructElem")
-            d["S"] = PDFName(node.role)
-            d["P"] = refs[id(node.parent)] if node.parent is not None else root_ref
-            d["Pg"] = page_refs[pg]
-            kid_list = []
+            kids: list = []
             for kind, _, x in ordered[id(node)]:
                 if kind == "n":
-                    kid_list.append(refs[id(x)])
+                    kids.append(refs[id(x)])
                     continue
                 _, page, what = x
                 if isinstance(what, int):
                     parent_tree[page][what] = refs[id(node)]
-                    kid_list.append(what if page == pg else PDFDictionary(
-                        {"Type": PDFName("MCR"), "Pg": page_refs[page], "MCID": what}))
+                    kids += [b"%d" % what] if page == pg else [b"<</Type/MCR/Pg", page_refs[page], b"/MCID %d>>" % what]
                 else:
-                    kid_list.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": what, "Pg": page_refs[page]}))
-            d["K"] = kid_list[0] if len(kid_list) == 1 and isinstance(kid_list[0], int) else PDFArray(kid_list)
+                    kids += [b"<</Type/OBJR/Obj", what, b"/Pg", page_refs[page], b">>"]
+            parts = [b"/Type/StructElem/S/" + node.role.encode("ascii"), b"/P",
+                     refs[id(node.parent)] if node.parent is not None else root_ref, b"/Pg", page_refs[pg],
+                     b"/K", *(kids if len(kids) == 1 else [b"[", *kids, b"]"])]
             for key, value in node.attrs.items():
                 if key in ("Alt", "ActualText"):
-                    d[key] = PDFString(value)
+                    parts += [b"/" + key.encode("ascii"), PDFString(value)]
                 elif key == "Scope":
-                    d["A"] = PDFDictionary({"O": PDFName("Table"), "Scope": PDFName(value)})
+                    parts.append(b"/A<</O/Table/Scope/" + value.encode("ascii") + b">>")
                 elif key == "ListNumbering":
-                    d["A"] = PDFDictionary({"O": PDFName("List"), "ListNumbering": PDFName(value)})
-        for annotation, node in self.annotations:
-            key = annot_key[id(annotation)]
-            annot_parent[key] = refs[id(node)]
+                    parts.append(b"/A<</O/List/ListNumbering/" + value.encode("ascii") + b">>")
+            elems[id(node)].parts = parts
+        nums: list = []
+        for p in range(npages):
+            nums += [b"%d [" % p, *parent_tree[p], b"]"]
+        for i, (annotation, node) in enumerate(self.annotations):
+            key = npages + i
+            nums += [b"%d" % key, refs[id(node)]]
             if isinstance(annotation, PDFDictionary):
                 annotation["StructParent"] = key
             else:
                 annotation.otherkw["StructParent"] = key
-        nums: list = []
-        for p in range(npages):
-            nums += [p, PDFArray(parent_tree[p])]
-        for key in sorted(annot_parent):
-            nums += [key, annot_parent[key]]
         tree_root["Type"] = PDFName("StructTreeRoot")
         tree_root["K"] = refs[id(self.structure.root)]
-        tree_root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}))
+        tree_root["ParentTree"] = doc.Reference(Compact([b"/Nums [", *nums, b"]"]))
         tree_root["ParentTreeNextKey"] = npages + len(self.annotations)
         catalog = doc.Catalog
         catalog.StructTreeRoot = tree_root
         catalog.MarkInfo = PDFDictionary({"Marked": "true"})
         catalog.Metadata = PlainStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
                                        xmp_packet(self.structure.meta).encode("utf-8"))
+
+
+class Compact(PDFObject):
+    """A dictionary written straight from byte pieces and PDF objects (references, strings).
+
+    A tagged guide has hundreds of small structure elements; ReportLab's general dictionary
+    formatting of each doubled the time spent writing the file.
+    """
+
+    def __init__(self, parts: list | None = None):
+        self.parts = parts or []
+
+    def format(self, document):
+        return b"<<" + b" ".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts) + b">>"
 
 
 class PlainStream(PDFStream):
