@@ -6,11 +6,14 @@ Builds the edition once into a temp folder, then prints the median (and min/max)
   in-process verify_pdf  - the checks alone (content already loaded, PDF bytes in memory)
   in-process load+verify - loading the content too, as the command does
   whole process          - `python build_guide.py verify PDF`, start-up and imports included
+Each line gives wall time and CPU time: on a shared machine the wall time grows with the load,
+the CPU time much less, so compare CPU medians between machines and runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,18 +25,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def timed(fn, runs: int) -> list[float]:
-    out = []
+def cpu() -> float:
+    """CPU seconds of this process and its finished children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(fn, runs: int) -> tuple[list[float], list[float]]:
+    wall, used = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, c0 = time.perf_counter(), cpu()
         fn()
-        out.append(time.perf_counter() - start)
-    return out
+        wall.append(time.perf_counter() - start)
+        used.append(cpu() - c0)
+    return wall, used
 
 
-def line(label: str, samples: list[float]) -> str:
-    return (f"{label:<24} median {statistics.median(samples) * 1000:7.1f} ms   "
-            f"min {min(samples) * 1000:7.1f}   max {max(samples) * 1000:7.1f}   ({len(samples)} runs)")
+def line(label: str, samples: tuple[list[float], list[float]]) -> str:
+    wall, used = samples
+    return (f"{label:<24} wall median {statistics.median(wall) * 1000:6.0f} ms "
+            f"(min {min(wall) * 1000:4.0f}, max {max(wall) * 1000:4.0f})   "
+            f"CPU median {statistics.median(used) * 1000:6.0f} ms   ({len(wall)} runs)")
 
 
 def main() -> int:

@@ -4,10 +4,16 @@ This is the project's one library of PDF checks: the ``verify`` command, CI and 
 tests all call these functions rather than keeping copies. Every expected value comes from the
 content (after ``select_sections`` for a sections copy) and the theme, never from constants here.
 
-Usage from Python::
+Usage from Python (``guide`` is the full guide from ``build.load``; options as built)::
 
-    report = verify_pdf(pdf_bytes, guide, BuildOptions(...))      # every check
-    check_fonts(Inspection(pdf_bytes, guide, options))           # one check
+    report = verify_pdf(pdf_bytes, guide, BuildOptions(...))   # every check -> Report
+    report.ok, report["links"].detail, report.lines()
+    ins = Inspection(pdf_bytes, guide, options)                # read once, then any check:
+    check_fonts(ins), check_links(ins), ...                    # each returns a Check
+    verify_inspection(ins, rebuild=True)                       # all of them on that reading
+
+``CHECKS`` lists the checks in report order; ``check_rebuild`` and ``check_accessibility``
+are the optional ones (``--rebuild``, ``--accessibility``).
 
 The PDF is read once: pypdf parses it, each page's text is extracted in one visitor pass and
 cached as positioned runs, and every check reads those runs.

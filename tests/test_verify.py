@@ -326,6 +326,16 @@ def test_link_to_an_undefined_named_destination(good, guide):
     assert "'ref-99', which the document does not define" in report["links"].detail
 
 
+def test_links_through_named_destinations_resolve(good, guide):
+    """A citation that names its target (``ref-8`` in the /Names tree) counts like a direct one."""
+    w = clone(good)
+    link = first_link(w, 6)
+    w.add_named_destination_array(TextStringObject("ref-8"), ArrayObject(link["/Dest"]))
+    link[NameObject("/Dest")] = TextStringObject("ref-8")
+    report = verify(to_bytes(w), guide)
+    assert report.ok, report.lines()
+
+
 def test_citation_linked_to_the_wrong_reference(good, guide):
     # a citation of reference 8 on page 7 retargeted at the top of reference 9's entry
     w = clone(good)
