@@ -13,12 +13,13 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
@@ -263,6 +264,9 @@ class _Layout:
     theme: Theme
     page: tuple[float, float]
     styles: dict
+    date: Paragraph | None = None
+    body: list = field(default_factory=list)
+    closings: dict = field(default_factory=dict)
 
 
 class LetterMaker:
@@ -288,7 +292,11 @@ class LetterMaker:
                 "tagline": variant(body, fontSize=small, leading=small * 1.3, spaceAfter=0),
                 "sign": variant(body, spaceBefore=0, spaceAfter=0),
             }
-            self._layouts[key] = _Layout(t, t.page_size, styles)
+            lay = _Layout(t, t.page_size, styles)
+            lay.date = _KeptParagraph(escape(self.date_text), body)
+            lay.body = [_KeptParagraph(escape(p).replace("{title}", escape(self.title)), body)
+                        for p in self.spec.body]
+            self._layouts[key] = lay
         return self._layouts[key]
 
     def render(self, who: LetterRecipient, paper: str = "letter", large_print: bool = False) -> bytes:
@@ -307,7 +315,15 @@ class LetterMaker:
         c.setAuthor(self.brand.name)
         pdfmetrics.getFont(ADDRESS_FONT).splitString(_preseed(), c._doc)
         counts = [self._draw(c, who, paper, large_print) for who, paper, large_print in items]
-        c.save()
+        # Page streams Flate-compressed only: ReportLab adds ASCII85 by default (a quarter
+        # larger, and about 1 ms a page in its pure-Python encoder). The switch is global
+        # and read while saving, so it is set for this save only.
+        saved = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            c.save()
+        finally:
+            rl_config.useA85 = saved
         return buf.getvalue(), counts
 
     def _draw(self, c: Canvas, who: LetterRecipient, paper: str, large_print: bool) -> int:
@@ -413,19 +429,32 @@ class LetterMaker:
     def _story(self, lay: _Layout, who: LetterRecipient) -> list:
         st = lay.styles
         signer = who.signer or self.spec.signer
-        sign = [escape(self.spec.closing), "", "", escape(signer.name)]
-        role = signer.role if signer.role is not None else self.spec.signer.role
-        if role:
-            sign.append(escape(role))
-        if signer.phone:
-            sign.append(escape(signer.phone))
-        closing = Paragraph("<br/>".join(sign), variant(st["sign"], leading=st["sign"].leading))
-        closing.keep_whole = True
-        salutation = escape(self.spec.salutation).replace("{name}", escape(who.name))
-        story = [Paragraph(escape(self.date_text), st["body"]), Paragraph(salutation, st["body"])]
-        story += [Paragraph(escape(p).replace("{title}", escape(self.title)), st["body"]) for p in self.spec.body]
-        story += [Spacer(1, 2), closing]
-        return story
+        closing = lay.closings.get(signer)
+        if closing is None:
+            sign = [escape(self.spec.closing), "", "", escape(signer.name)]
+            role = signer.role if signer.role is not None else self.spec.signer.role
+            if role:
+                sign.append(escape(role))
+            if signer.phone:
+                sign.append(escape(signer.phone))
+            closing = _KeptParagraph("<br/>".join(sign), st["sign"])
+            closing.keep_whole = True
+            if len(lay.closings) < 64:
+                lay.closings[signer] = closing
+        salutation = Paragraph(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"])
+        return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
+
+
+class _KeptParagraph(Paragraph):
+    """A paragraph that is the same in every letter: its lines are broken once per width and
+    reused (line breaking is the largest part of laying out a letter)."""
+
+    _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth, availHeight):
+        if self._wrapped is None or self._wrapped[0] != availWidth:
+            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
+        return self._wrapped[1]
 
 
 def _fill(frame: Frame, story: list, c: Canvas) -> bool:

@@ -404,16 +404,13 @@ class WorkerState:
     out: Path
     maker: LetterMaker
     guide: m.Guide
-    editions: dict[BuildOptions, bytes]
+    editions: dict[BuildOptions, Edition]   # prepared by the process that rendered them
     combined: bool
-    parsed: dict[BuildOptions, Edition] = field(default_factory=dict)
 
     def edition(self, options: BuildOptions) -> Edition:
-        if options not in self.parsed:
-            if options not in self.editions:   # only when a packet listed as done failed its check
-                self.editions.update(_render_editions(self.guide, [options], 1)[0])
-            self.parsed[options] = Edition(self.editions[options])
-        return self.parsed[options]
+        if options not in self.editions:   # only when a packet listed as done failed its check
+            self.editions.update(_render_editions(self.guide, [options], 1, self.combined)[0])
+        return self.editions[options]
 
 
 def _probably_done(job: Job, done: Done | None, out: Path) -> bool:
@@ -466,11 +463,12 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
     return results  # type: ignore[return-value]
 
 
-def _render_edition(args: tuple[m.Guide, BuildOptions]) -> tuple[BuildOptions, bytes]:
+def _render_edition(args: tuple[m.Guide, BuildOptions, bool]) -> tuple[BuildOptions, Edition]:
+    """Render one edition and prepare its packet template (and print parts) while here."""
     from .build import render_guide
 
-    guide, options = args
-    return options, render_guide(guide, options)[0]
+    guide, options, printing = args
+    return options, Edition(render_guide(guide, options)[0]).prepare(packet=True, printing=printing)
 
 
 # ---- the run ------------------------------------------------------------------------------
@@ -619,7 +617,7 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
             map_header(header, str(recipients))
             _CsvOut(raw).writerow(["row", "reason", *header])
 
-    rendered, summary.editions = _render_editions(guide, sorted(editions, key=repr), jobs)
+    rendered, summary.editions = _render_editions(guide, sorted(editions, key=repr), jobs, combined is not None)
     state = WorkerState(out, LetterMaker(spec, guide.brand, guide.title, day), guide, rendered,
                         combined is not None)
 
@@ -655,7 +653,7 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
                         summary.skipped += 1
                     summary.pages += r.pages
                     if print_file is not None:
-                        added = print_file.add(state.edition(r.edition), r.letter)
+                        added = print_file.add(state.editions[r.edition], r.letter)
                         if added != r.pages:
                             raise OutputError(f"row {r.row}: the print file got {added} pages, "
                                               f"the packet has {r.pages}")
@@ -674,15 +672,16 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
 
 # Editions rendered in this process, so a second run in the same process (tests, a notebook)
 # does not render them again; keyed by the guide content, bounded.
-_RENDERED: dict[tuple[str, BuildOptions], bytes] = {}
+_RENDERED: dict[tuple[str, BuildOptions], Edition] = {}
 _RENDERED_MAX = 16
 
 
-def _render_editions(guide: m.Guide, wanted: list[BuildOptions], jobs: int) -> tuple[dict[BuildOptions, bytes], int]:
+def _render_editions(guide: m.Guide, wanted: list[BuildOptions], jobs: int,
+                     printing: bool) -> tuple[dict[BuildOptions, Edition], int]:
     """Each edition the rows need, rendered once (in parallel when there are several);
     returns them and how many had to be rendered now."""
     key = hashlib.sha256(repr(guide).encode()).hexdigest()
-    todo = [(guide, options) for options in wanted if (key, options) not in _RENDERED]
+    todo = [(guide, options, printing) for options in wanted if (key, options) not in _RENDERED]
     if jobs > 1 and len(todo) > 1:
         import multiprocessing
 
@@ -690,9 +689,12 @@ def _render_editions(guide: m.Guide, wanted: list[BuildOptions], jobs: int) -> t
             fresh = dict(pool.imap_unordered(_render_edition, todo))
     else:
         fresh = dict(map(_render_edition, todo))
-    for options, pdf in fresh.items():
-        _RENDERED[(key, options)] = pdf
-    got = {options: _RENDERED.get((key, options)) or fresh[options] for options in wanted}
+    for options, edition in fresh.items():
+        _RENDERED[(key, options)] = edition
+    got = {options: fresh.get(options) or _RENDERED[(key, options)] for options in wanted}
+    if printing:
+        for edition in got.values():
+            edition.prepare(packet=False, printing=True)
     while len(_RENDERED) > _RENDERED_MAX:
         _RENDERED.pop(next(iter(_RENDERED)))
     return got, len(todo)

@@ -309,16 +309,36 @@ def _post_order(objects: list[Pieces], kinds: list[str]) -> tuple[int, ...]:
 # ---- one guide edition ---------------------------------------------------------------
 
 class Edition:
-    """One rendered guide edition, parsed once and reused for every packet of that edition."""
+    """One rendered guide edition, parsed once and reused for every packet of that edition.
+
+    It pickles without its PdfReader, so the process that rendered it can prepare the
+    templates (prepare()) and hand them over: no worker has to parse the guide again.
+    """
 
     def __init__(self, pdf: bytes):
         self.pdf = pdf
-        self.reader = PdfReader(io.BytesIO(pdf))
-        self.pages = len(self.reader.pages)
-        self.version = self.reader.pdf_header.encode("ascii", "replace") or b"%PDF-1.4"
         self.digest = hashlib.sha256(pdf).digest()
+        self._reader: PdfReader | None = None
         self._packet: _PacketTemplate | None = None
-        self._print: _Serialiser | None = None
+        self._print: _PrintParts | None = None
+        self.pages = len(self.reader.pages)
+
+    @property
+    def reader(self) -> PdfReader:
+        if self._reader is None:
+            self._reader = PdfReader(io.BytesIO(self.pdf))
+        return self._reader
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_reader": None}
+
+    def prepare(self, packet: bool = True, printing: bool = False) -> Edition:
+        if packet:
+            self.packet_template()
+        if printing:
+            self.print_parts()
+        self._reader = None
+        return self
 
     # The packet template: header, catalogue (1), info (3) and every guide object (4...)
     # serialised once; a packet adds its letter objects, the page tree (2) and the xref.
@@ -327,15 +347,21 @@ class Edition:
             self._packet = _PacketTemplate(self)
         return self._packet
 
-    def print_parts(self) -> _Serialiser:
+    def print_parts(self) -> _PrintParts:
         """The guide pages with only what printing needs (see PRINT_PAGE_KEYS)."""
         if self._print is None:
             s = _Serialiser(self.reader)
             for page in self.reader.pages:
                 s.ref(page.indirect_reference, kind="page", keep=PRINT_PAGE_KEYS)
             s.run()
-            self._print = s
+            self._print = _PrintParts(tuple(s.objects), tuple(s.kinds))
         return self._print
+
+
+@dataclass(frozen=True)
+class _PrintParts:
+    objects: tuple[Pieces, ...]
+    kinds: tuple[str, ...]
 
 
 class _PacketTemplate:
@@ -363,8 +389,9 @@ class _PacketTemplate:
         ids = [first + i for i in range(len(s.objects))]
         self.ids = ids
         self.next_id = first + len(s.objects)
+        version = reader.pdf_header.encode("ascii", "replace") or b"%PDF-1.4"
         buf = io.BytesIO()
-        buf.write(edition.version + b"\n%\xe2\xe3\xcf\xd3\n")
+        buf.write(version + b"\n%\xe2\xe3\xcf\xd3\n")
         offsets = {}
         offsets[1] = buf.tell()
         buf.write(b"1 0 obj\n" + _fill(_compact(catalogue), ids) + b"\nendobj\n")

@@ -269,10 +269,14 @@ def test_one_letter_alone_or_in_a_batch_gives_the_same_packet(guide_model):
     def who(name: str) -> LetterRecipient:
         return LetterRecipient(name, (usps_text(name), "1 MAIN ST", "AKRON OH 44308"))
 
-    alone = packet_pdf(edition, letter_parts(maker.render(who("Zoë Żak")))[0])[0]
-    pdf, counts = maker.render_batch([(who("Ann"), "letter", True), (who("Zoë Żak"), "letter", False)])
-    batched = packet_pdf(edition, letter_parts(pdf, counts)[1])[0]
-    assert alone == batched
+    items = [(who("Ann"), "letter", True), (who("Zoë Żak"), "letter", True), (who("Bo"), "letter", False),
+             (who("Zoë Żak"), "letter", False)]
+    pdf, counts = maker.render_batch(items)
+    assert counts == [2, 2, 1, 1]   # the large-print letters run to a second page
+    batched = letter_parts(pdf, counts)
+    for k in (1, 3):   # a letter after others (sharing fonts and laid-out paragraphs) = the letter alone
+        alone = letter_parts(LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch([items[k]])[0])
+        assert packet_pdf(edition, alone[0])[0] == packet_pdf(edition, batched[k])[0]
 
 
 @pytest.mark.parametrize("header, expect", [

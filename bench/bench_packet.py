@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Mailing-packet benchmark: packets per second and peak memory of whole `build_guide.py packet` runs.
+
+Generates a synthetic recipients CSV of each size (10% large print, a few advocates, some
+accented names), runs the packet command in a fresh process, and prints the median over
+--runs of: wall time, CPU time of all its processes (read this when the machine is shared:
+wall time then depends on the neighbours), packets per second (built / wall time, start-up
+included), the peak
+memory of the whole process tree (main + workers, sampled every 20 ms from /proc) and of
+the largest single process, and the output size. Then a rerun of the finished run (every
+packet verified by hash and skipped).
+
+Usage: bench/bench_packet.py [--sizes 100,1000,10000] [--runs 3] [--jobs N] [--combined]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIRST = ["Ann", "Bob", "Carla", "Dev", "Eun-ji", "José", "Zoë", "Ørjan", "Łucja", "Mary Ellen", "O'Neil", "Hüseyin"]
+LAST = ["Smith", "García", "Nguyen", "Müller-Łukasz", "O'Brien", "Johnson", "Kowalski", "Lee", "Brown", "Dubois"]
+STREETS = ["Main St", "Oak Ave", "Elm Rd", "Maple Dr", "Cedar Ct", "Pine St", "Lake Shore Blvd"]
+PLACES = [("Springfield", "IL", "62704"), ("Boston", "MA", "02134"), ("Columbus", "OH", "43004"),
+          ("Denver", "CO", "80202"), ("San Juan", "PR", "00901"), ("Washington", "DC", "20001")]
+ADVOCATES = ["", "", "", "Jane Roe, 555-010-0199", "Sam Lee, 555-010-0123"]
+
+
+def make_csv(path: Path, n: int, seed: int = 7) -> None:
+    rnd = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Name", "Address Line 1", "Address Line 2", "City", "State", "ZIP Code", "Edition", "Advocate"])
+        for i in range(n):
+            city, state, zip5 = rnd.choice(PLACES)
+            w.writerow([f"{rnd.choice(FIRST)} {rnd.choice(LAST)}", f"{rnd.randint(1, 9999)} {rnd.choice(STREETS)}",
+                        f"Apt {rnd.randint(1, 40)}" if rnd.random() < 0.3 else "", city, state,
+                        f"{zip5}-{rnd.randint(1000, 9999)}" if rnd.random() < 0.5 else zip5,
+                        "large print" if i % 10 == 9 else "standard", rnd.choice(ADVOCATES)])
+
+
+def tree_rss_kb(pid: int) -> tuple[int, int]:
+    """Resident memory of a process and all its descendants, and of the largest one, in kB."""
+    total, largest, todo = 0, 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        rss = int(line.split()[1])
+                        total, largest = total + rss, max(largest, rss)
+                        break
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total, largest
+
+
+def run_once(cmd: list[str]) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = single = 0
+    while proc.poll() is None:
+        total, largest = tree_rss_kb(proc.pid)
+        peak, single = max(peak, total), max(single, largest)
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        sys.exit(f"packet run failed ({proc.returncode}):\n{err}")
+    built = int(re.search(r"built (\d+)", out).group(1))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)   # includes the workers, once reaped
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "built": built, "cpu": cpu, "tree_mb": peak / 1024, "single_mb": single / 1024,
+            "said": out.splitlines()[0]}
+
+
+def folder_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.iterdir() if p.is_file()) / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100,1000,10000", help="recipient counts, comma-separated")
+    ap.add_argument("--runs", type=int, default=3, help="runs per size (the median is printed)")
+    ap.add_argument("--jobs", type=int, default=None, help="passed to --jobs (default: the tool's, all cores)")
+    ap.add_argument("--combined", action="store_true", help="also write the combined print file")
+    ns = ap.parse_args()
+    print(f"cores: {len(os.sched_getaffinity(0))}; runs per size: {ns.runs}; "
+          f"jobs: {ns.jobs or 'default'}; combined: {ns.combined}")
+    print(f"{'recipients':>10} {'wall s':>8} {'cpu s':>7} {'packets/s':>10} {'tree MB':>8} {'max proc MB':>11} "
+          f"{'output MB':>9} {'rerun s':>8}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(x) for x in ns.sizes.split(",")):
+            people = Path(tmp) / f"people-{n}.csv"
+            make_csv(people, n)
+            rows = []
+            for k in range(ns.runs):
+                out = Path(tmp) / f"out-{n}-{k}"
+                cmd = [sys.executable, "build_guide.py", "packet", "--recipients", str(people), "--out", str(out),
+                       "--date", "2026-12-01"]
+                if ns.jobs:
+                    cmd += ["--jobs", str(ns.jobs)]
+                if ns.combined:
+                    cmd += ["--combined"]
+                first = run_once(cmd)
+                rerun = run_once(cmd)
+                first["rerun"] = rerun["wall"]
+                first["mb"] = folder_mb(out)
+                if ns.combined:
+                    first["combined_mb"] = (out / "combined.pdf").stat().st_size / 1e6
+                rows.append(first)
+                subprocess.run(["rm", "-rf", str(out)], check=True)
+
+            med = {key: statistics.median(r[key] for r in rows) for key in rows[0] if key != "said"}
+            rate = statistics.median(r["built"] / r["wall"] for r in rows)
+            print(f"{n:>10} {med['wall']:>8.2f} {med['cpu']:>7.2f} {rate:>10.1f} {med['tree_mb']:>8.0f} "
+                  f"{med['single_mb']:>11.0f} {med['mb']:>9.1f} {med['rerun']:>8.2f}"
+                  + (f"   combined {med['combined_mb']:.1f} MB" if ns.combined else ""))
+            print(f"{'':>10} tool said: {rows[len(rows) // 2]['said']}")
+
+
+if __name__ == "__main__":
+    main()
