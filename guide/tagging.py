@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFPage, PDFStream, PDFString
 from reportlab.pdfbase.pdfdoc import format as format_pdf
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import ListFlowable, ListItem, Table
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, Table
 from reportlab.platypus.flowables import LIIndenter
 
 # Story roles that are not PDF 1.7 standard structure types, and the standard type written.
@@ -104,9 +104,10 @@ class TaggedPiece:
         """(Paragraphs only) a text object that ends each wrapped line with a real space."""
         tx = super().beginText(x, y)
         lines = getattr(getattr(self, "blPara", None), "lines", None)
-        if getattr(self.canv, "tagger", None) is not None and lines and len(lines) > 1:
+        spaces = len(lines or ()) - 1
+        if getattr(self.canv, "tagger", None) is not None and spaces > 0:
             tx.__class__ = _mixed(type(tx), SpacedLines)
-            tx._spaces_left = len(lines) - 1
+            tx._spaces_left = spaces
         return tx
 
 
@@ -259,7 +260,11 @@ class _Walker:
                     _bind(c, parent.add("P"))
                 held = []
             if role == "TOCI":
-                _bind(f, where.add("TOCI"))
+                node = where.add("TOCI")
+                _bind(f, node)
+                inner = getattr(f, "para", None)  # a contents line draws its title as a paragraph
+                if isinstance(inner, Paragraph):
+                    _bind(inner, node)
             elif role == "DT":
                 item = where.add("LI")
                 _bind(f, item.add("Lbl"))
