@@ -95,16 +95,18 @@ class TaggedPiece:
 
     def split(self, *args, **kwargs):
         pieces = super().split(*args, **kwargs)
-        for piece in pieces:
+        for i, piece in enumerate(pieces):
             if getattr(piece, "_tag_node", None) is None:
                 _bind(piece, self._tag_node)
+            if i < len(pieces) - 1:
+                piece._tag_trailing_space = True  # the element's text goes on in the next piece
         return pieces
 
     def beginText(self, x, y):
         """(Paragraphs only) a text object that ends each wrapped line with a real space."""
         tx = super().beginText(x, y)
         lines = getattr(getattr(self, "blPara", None), "lines", None)
-        spaces = len(lines or ()) - 1
+        spaces = len(lines or ()) - (0 if getattr(self, "_tag_trailing_space", False) else 1)
         if getattr(self.canv, "tagger", None) is not None and spaces > 0:
             tx.__class__ = _mixed(type(tx), SpacedLines)
             tx._spaces_left = spaces
@@ -112,7 +114,8 @@ class TaggedPiece:
 
 
 class SpacedLines:
-    """Mixin for a paragraph's text object: a space before each line break but the last.
+    """Mixin for a paragraph's text object: a space before each line break but the last (and
+    the last too when the paragraph goes on in another piece on the next page).
 
     ReportLab drops the space where it wraps a line, so text read from the structure
     (as ``pdfinfo -struct-text`` and some screen readers do) ran words together across
@@ -619,7 +622,7 @@ class PlainStream(PDFStream):
 
 def xmp_packet(meta: dict[str, str]) -> str:
     """XMP metadata: title, author, subject, keywords, tool and the PDF/UA identification."""
-    e = {k: escape(v or "") for k, v in meta.items()}
+    e = {k: escape(v or "", {'"': "&quot;"}) for k, v in meta.items()}
     lang = e.get("lang") or "x-default"
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

@@ -173,6 +173,17 @@ def test_every_edition_is_tagged(options):
     assert ok, detail
 
 
+def test_a_paragraph_split_over_two_pages_is_one_element_with_a_piece_on_each():
+    tree = read_tree(built(BuildOptions(large_print=True))[0])
+    spanning = [n for n in tree.walk() if len({page for page, _ in n.mcids}) > 1]
+    assert spanning, "large print splits some paragraphs across pages"
+    for node in spanning:
+        (first, *_), last = node.mcids, node.mcids[-1]
+        assert last[0] == first[0] + 1 and last[1] == 0  # goes on at the top of the next page
+        # the words either side of the page break stay apart
+        assert node.texts[first].endswith((" ", " \n")), node.texts[first][-20:]
+
+
 def _same_length(pdf: bytes, old: bytes, new: bytes, after: bytes = b"") -> bytes:
     """Replace the first ``old`` (after ``after``) with ``new`` of the same length."""
     assert len(old) == len(new)
