@@ -16,6 +16,7 @@ flight, the print file is written as it grows, and results are not kept once rec
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -44,7 +45,7 @@ from .letter import (
     usps_text,
 )
 from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions
-from .output import atomic_write
+from .output import TMP_PREFIX, TMP_SUFFIX, atomic_write
 from .pdfjoin import Edition, LetterParts, PrintFile, atomic_stream, letter_parts, packet_pdf
 from .recipient import font_problem
 
@@ -329,8 +330,23 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:   # utf-8-sig: a BOM is dropped
             yield from _rows(csv.reader(fh), shown)
+    except UnicodeDecodeError:
+        raise ContentError([Problem(shown, _first_bad_line(path), "",
+                                    "not UTF-8 text; save the file as 'CSV UTF-8'")]) from None
     except OSError as exc:
         raise ContentError([Problem(shown, 0, "", f"cannot read: {exc.strerror}")]) from None
+
+
+def _first_bad_line(path: Path) -> int:
+    """The line holding the first byte that is not UTF-8 (text is decoded in blocks, so the
+    error itself does not say)."""
+    with open(path, "rb") as fh:
+        for n, line in enumerate(fh, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return n
+    return 0
 
 
 def _rows(reader, shown: str) -> Iterator[tuple[int, list[str], list[str]]]:
@@ -343,9 +359,6 @@ def _rows(reader, shown: str) -> Iterator[tuple[int, list[str], list[str]]]:
             row += 1
             if any(c.strip() for c in cells):
                 yield row, cells, header
-    except UnicodeDecodeError:
-        raise ContentError([Problem(shown, reader.line_num + 1, "",
-                                    "not UTF-8 text; save the file as 'CSV UTF-8'")]) from None
     except csv.Error as exc:
         raise ContentError([Problem(shown, reader.line_num, "", f"not a readable CSV file: {exc}")]) from None
 
@@ -456,11 +469,42 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
             r = results[k]
             if r is None:
                 data, pages = packet_pdf(s.edition(job.edition), parts)
-                atomic_write(s.out / job.file, data)
+                write_packet(s.out / job.file, data)
                 r = Result(job.row, job.who.name, job.file, pages, hashlib.sha256(data).hexdigest(),
                            job.inputs, True, job.edition, None)
             results[k] = r._replace(letter=parts) if s.combined else r
     return results  # type: ignore[return-value]
+
+
+def write_packet(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a killed run never leaves a half-written packet.
+
+    Unlike output.atomic_write this does not fsync each file (about 5 ms a packet on this
+    disk, the largest cost of a run) and does not scan the folder for stale temp files on
+    every write (with 10,000 packets in one folder that scan alone grows quadratically).
+    Neither is needed here: a rerun checks every packet it skips against its SHA-256, so a
+    file lost to a power cut is rebuilt; the temp name is fixed per packet, so a stale one
+    is overwritten by the next attempt (and swept at the end of a run).
+    """
+    tmp = path.with_name(f"{TMP_PREFIX}{path.name}.packet{TMP_SUFFIX}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+STALE_TMP = re.compile(rf"^{re.escape(TMP_PREFIX)}\d{{6}}-[a-z0-9-]+\.pdf\..+{re.escape(TMP_SUFFIX)}$")
+
+
+def sweep_packet_temps(out: Path) -> None:
+    """Remove temp files that killed runs left for packets (named by our own pattern only)."""
+    for p in out.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"):
+        if STALE_TMP.match(p.name):
+            p.unlink(missing_ok=True)
 
 
 def _render_edition(args: tuple[m.Guide, BuildOptions, bool]) -> tuple[BuildOptions, Edition]:
@@ -666,6 +710,7 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
             bar.close()
         log.close()
     log.compact()
+    sweep_packet_temps(out)
     summary.seconds = time.perf_counter() - start
     return summary
 

@@ -401,9 +401,11 @@ class _PacketTemplate:
             offsets[ids[i]] = buf.tell()
             buf.write(b"%d 0 obj\n" % ids[i] + _fill(pieces, ids, parent=2) + b"\nendobj\n")
         self.head = buf.getvalue()
-        self.offsets = offsets
         self.guide_page_ids = [ids[i] for i in self.guide_pages]
         self.digest = edition.digest
+        # xref lines of objects 1 and 3 .. next_id-1 never change: made once
+        self.xref_1 = b"%010d 00000 n \n" % offsets[1]
+        self.xref_guide = b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(3, self.next_id))
 
 
 def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
@@ -411,33 +413,36 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     t = edition.packet_template()
     out = [t.head]
     pos = len(t.head)
-    offsets = dict(t.offsets)
     ids = [t.next_id + i for i in range(len(letter.objects))]
+    xref_letter = []
     for i, pieces in enumerate(letter.objects):
         data = b"%d 0 obj\n" % ids[i] + _fill(pieces, ids, parent=2) + b"\nendobj\n"
-        offsets[ids[i]] = pos
+        xref_letter.append(b"%010d 00000 n \n" % pos)
         out.append(data)
         pos += len(data)
     kids = [ids[i] for i in letter.pages] + t.guide_page_ids
     tree = (b"2 0 obj\n<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
             + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>\nendobj\n")
-    offsets[2] = pos
+    xref_2 = b"%010d 00000 n \n" % pos
     out.append(tree)
     pos += len(tree)
     size = t.next_id + len(letter.objects)
     doc_id = hashlib.md5(t.digest + b"".join(out[1:]), usedforsecurity=False).hexdigest().encode()
-    out.append(_xref(offsets, size, pos, doc_id))
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    out += [t.xref_1, xref_2, t.xref_guide, *xref_letter]
+    out.append(_trailer(size, doc_id, pos))
     return b"".join(out), len(kids)
 
 
-def _xref(offsets: dict[int, int] | array, size: int, start: int, doc_id: bytes) -> bytes:
+def _trailer(size: int, doc_id: bytes, start: int) -> bytes:
+    return (b"trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info 3 0 R\n/ID [<%s> <%s>]\n>>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, doc_id, doc_id, start))
+
+
+def _xref(offsets: array, size: int, start: int, doc_id: bytes) -> bytes:
     lines = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-    get = offsets.get if isinstance(offsets, dict) else (lambda i: offsets[i] if offsets[i] else None)
-    for num in range(1, size):
-        off = get(num)
-        lines.append(b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n")
-    lines.append(b"trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info 3 0 R\n/ID [<%s> <%s>]\n>>\nstartxref\n%d\n%%%%EOF\n"
-                 % (size, doc_id, doc_id, start))
+    lines += [b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"0000000000 65535 f \n" for n in range(1, size)]
+    lines.append(_trailer(size, doc_id, start))
     return b"".join(lines)
 
 

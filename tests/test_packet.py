@@ -365,3 +365,27 @@ def test_cli_packet_summary(tmp_path, capsys):
     assert said.out.startswith("built 1, rejected 1, skipped 0 (already done) in ")
     assert "packets/s" in said.out
     assert "\r[" not in said.err   # no progress bar when stderr is not a terminal
+
+
+def test_recipients_file_problems_are_located(tmp_path, guide_model):
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("name,address1,city,state,zip\nAnn,1 Main St,Akron,OH,44308\nJosé,2 Main St,Akron,OH,44308\n"
+                       .encode("latin-1"))
+    with pytest.raises(ContentError) as err:
+        list(read_rows(latin1))
+    assert str(err.value) == f"{latin1}:3: not UTF-8 text; save the file as 'CSV UTF-8'"
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ContentError) as err:
+        list(read_rows(empty))
+    assert str(err.value) == f"{empty}:1: the file is empty; it needs a header row"
+
+
+def test_window_geometry_is_a_setting(tmp_path):
+    people = write_csv(tmp_path / "p.csv", ["name", "address1", "city", "state", "zip"],
+                       [["Ann Lee", "1 Main St", "Akron", "OH", "44308"]])
+    make_packets(CONTENT, people, tmp_path / "o", day=DAY, jobs=1, window="0.9,2.0,3.5,1.0")
+    page = PdfReader(tmp_path / "o" / "000002-ann-lee.pdf").pages[0]
+    text, x, y, size, _ = next(r for r in text_runs(page) if r[0] == "ANN LEE")
+    assert x == pytest.approx(0.9 * inch)
+    assert float(page.mediabox.height) - y - pdfmetrics.getAscent(ADDRESS_FONT, size) == pytest.approx(2.0 * inch)
