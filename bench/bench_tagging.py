@@ -3,7 +3,8 @@
 
 Two measures, each the median of interleaved runs (tagged, untagged, tagged, ...):
 - render: ``guide.document.render`` in one process, content already loaded (the strict
-  measure: layout and writing only, so tagging's share is as large as it can look);
+  measure: layout and writing only, so tagging's share is as large as it can look), as wall
+  time and as CPU time (steadier when other work shares the machine);
 - process: a fresh Python process that imports, loads the content, renders and writes the file,
   as ``build_guide.py`` does (what a user waits for).
 
@@ -59,12 +60,15 @@ def main() -> None:
     for tagged in (True, False):  # warm up both paths
         sizes[tagged] = len(render(guide, theme, options, tagged=tagged)[0])
     times: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(ns.runs):
         for tagged in (True, False):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             render(guide, theme, options, tagged=tagged)
             times[tagged].append(time.perf_counter() - t0)
+            cpu[tagged].append(time.process_time() - c0)
     report("render", times, ns.runs)
+    report("cpu", cpu, ns.runs)  # the render's CPU time: steadier than wall time on a busy machine
 
     procs: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(ns.runs):

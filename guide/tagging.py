@@ -249,9 +249,9 @@ class _Walker:
                 continue
             run = RUNS.get(role)
             if run is None:
-                group_key, group = None, None
+                group_key, group, item = None, None, None
             elif run[0] != group_key:
-                group_key, group = run[0], parent.add(run[1])
+                group_key, group, item = run[0], parent.add(run[1]), None
             where = group or parent
             self.note_target(f, role)
             if role == "Caption":
