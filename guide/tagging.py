@@ -87,10 +87,13 @@ class TaggedPiece:
         tagger = getattr(canvas, "tagger", None)
         if tagger is None:
             return super().drawOn(canvas, x, y, _sW)
-        tagger.begin(self, self._tag_node)
+        frame = tagger.begin(self, self._tag_node)
+        start = len(canvas._code)
         try:
             return super().drawOn(canvas, x, y, _sW)
         finally:
+            if frame.inline:
+                tagger.mark_around_text(start, frame)
             tagger.end()
 
     def split(self, *args, **kwargs):
@@ -105,9 +108,16 @@ class TaggedPiece:
     def beginText(self, x, y):
         """(Paragraphs only) a text object that ends each wrapped line with a real space."""
         tx = super().beginText(x, y)
+        tagger = getattr(self.canv, "tagger", None)
+        if tagger is None:
+            return tx
+        frame = tagger.stack[-1] if tagger.stack else None
+        if frame is not None and frame.inline and frame.piece is self and frame.text is None:
+            tx.__class__ = _mixed(type(tx), MarkedText)  # sees each line's text after the space is added
+            tx.tag_start(tagger, frame)
         lines = getattr(getattr(self, "blPara", None), "lines", None)
         spaces = len(lines or ()) - (0 if getattr(self, "_tag_trailing_space", False) else 1)
-        if getattr(self.canv, "tagger", None) is not None and spaces > 0:
+        if spaces > 0:
             tx.__class__ = _mixed(type(tx), SpacedLines)
             tx._spaces_left = spaces
         return tx
@@ -129,6 +139,69 @@ class SpacedLines:
             self._spaces_left -= 1
             text = text + " "
         return super()._textOut(text, TStar)
+
+
+class MarkedText:
+    """Mixin for a paragraph's text object: its marked content lives inside BT ... ET, so that
+    a link's words can be their own sequence under a Link element.
+
+    A sequence opens when words are written. ReportLab calls ``_linkRecord(link, "start")``
+    just after writing a link's first words and ``_linkRecord(link, "end")`` before the words
+    after it; these move the words into a new Link element's sequence and close it. (Marked
+    content and text objects must nest separately, so a paragraph with inline structure cannot
+    use one sequence around its whole drawing.)
+    """
+
+    def tag_start(self, tagger: Tagger, frame: _Frame) -> None:
+        self._tagger, self._tag_frame = tagger, frame
+        frame.text = self
+        self._tag_open: tuple | None = None  # (index of its BDC in the code, content record, element)
+        self._tag_next = frame.node  # the element the next words belong to
+        self._linkRecord = self._tag_link
+
+    def _open(self, node: Node) -> tuple:
+        record = self._tagger.new_mcid(node)
+        self._code.append(f"/{node.role} <</MCID {record[2]}>> BDC")
+        return len(self._code) - 1, record, node
+
+    def _textOut(self, text, TStar=0):
+        if text and self._tag_open is None:
+            self._tag_open = self._open(self._tag_next)
+        return super()._textOut(text, TStar)
+
+    def _tag_link(self, link, event) -> None:
+        tagger, frame = self._tagger, self._tag_frame
+        if event == "start":
+            name = link[1] if isinstance(link, tuple) and len(link) > 1 else ""
+            node = tagger.link_node(frame.node, str(name or "").lstrip("#"))
+            frame.links.append(node)
+            if self._tag_open is None:
+                self._tag_open = self._open(node)
+            at, record, owner = self._tag_open
+            if not any(_SHOWS.search(e) for e in self._code[at + 1:-1]):
+                # the open sequence holds nothing but the link's words: it becomes the Link's
+                tagger.move_record(record, owner, node)
+                self._code[at] = f"/{node.role} <</MCID {record[2]}>> BDC"
+                self._tag_open = (at, record, node)
+            else:  # close the paragraph's sequence before the link's words
+                words = self._code.pop()
+                self._code.append("EMC")
+                self._tag_open = self._open(node)
+                self._code.append(words)
+            self._tag_next = node
+        elif event == "end":
+            if self._tag_open is not None:
+                self._code.append("EMC")
+                self._tag_open = None
+            self._tag_next = frame.node
+
+    def getCode(self):
+        if self._tag_open is not None:
+            self._code.append("EMC")
+            self._tag_open = None
+        code = super().getCode()
+        self._tag_frame.code = code
+        return code
 
 
 class TaggedTable:
@@ -422,12 +495,24 @@ def artifact_page(draw):
     return run
 
 
+class _Frame:
+    """One piece being drawn: its element, whether it wrote marks, and inline marking state."""
+
+    __slots__ = ("node", "emitted", "inline", "piece", "text", "code", "links")
+
+    def __init__(self, node: Node | None, emitted: bool, inline: bool = False, piece=None):
+        self.node, self.emitted, self.inline, self.piece = node, emitted, inline, piece
+        self.text = None  # the marked text object, once the paragraph starts one
+        self.code = None  # its finished code, as written to the canvas
+        self.links: list[Node] = []  # Link elements begun in the text, waiting for their annotations
+
+
 class Tagger:
     """Per-canvas (so per layout pass) record of marked content, annotations and pages."""
 
     def __init__(self, canv: Canvas, structure: Structure):
         self.canv, self.structure = canv, structure
-        self.stack: list[tuple[Node | None, bool]] = []  # (element for annotations, emitted marks)
+        self.stack: list[_Frame] = []
         self.seq = 0
         self.content: dict[int, list] = {}  # id(node) -> [(seq, page, mcid) | (seq, page, annot ref)]
         self.nodes: dict[int, Node] = {}
@@ -445,33 +530,66 @@ class Tagger:
         self.seq += 1
         return self.seq
 
-    def begin(self, piece, node: Node | str | None) -> None:
+    def begin(self, piece, node: Node | str | None) -> _Frame:
+        """Start drawing a piece: open its marked content (or an artifact) unless already inside one.
+
+        A paragraph marks its own text inside its text object (see MarkedText): its frame is
+        *inline*, writes nothing here, and the rest of its drawing is made an artifact after.
+        """
         code = self.canv._code
         if self.stack:
             # already inside marked content: the outer sequence owns this drawing
-            self.stack.append((self.stack[-1][0], False))
-            return
-        repeated = piece is not None and id(piece) in self.drawn
-        if piece is not None:
-            self.drawn[id(piece)] = piece
-        if node is None or node == ARTIFACT or repeated:
-            code.append("/Artifact BMC")
-            self.stack.append((None, True))
-        elif node.role in DRAWN_AS_ARTIFACT:
-            code.append("/Artifact BMC")
-            self.stack.append((node, True))
+            frame = _Frame(self.stack[-1].node, False)
         else:
-            page = self.page
-            mcid = self.mcids.get(page, 0)
-            self.mcids[page] = mcid + 1
-            code.append(f"/{node.role} <</MCID {mcid}>> BDC")
-            self._record(node, (self._next_seq(), page, mcid))
-            self.stack.append((node, True))
+            repeated = piece is not None and id(piece) in self.drawn
+            if piece is not None:
+                self.drawn[id(piece)] = piece
+            if node is None or node == ARTIFACT or repeated:
+                code.append("/Artifact BMC")
+                frame = _Frame(None, True)
+            elif node.role in DRAWN_AS_ARTIFACT:
+                code.append("/Artifact BMC")
+                frame = _Frame(node, True)
+            elif isinstance(piece, Paragraph):
+                frame = _Frame(node, False, inline=True, piece=piece)
+            else:
+                code.append(f"/{node.role} <</MCID {self.new_mcid(node)[2]}>> BDC")
+                frame = _Frame(node, True)
+        self.stack.append(frame)
+        return frame
 
     def end(self) -> None:
-        _, emitted = self.stack.pop()
-        if emitted:
+        if self.stack.pop().emitted:
             self.canv._code.append("EMC")
+
+    def new_mcid(self, node: Node) -> tuple:
+        """A fresh MCID on the current page, recorded as ``node``'s content: (seq, page, mcid)."""
+        page = self.page
+        mcid = self.mcids.get(page, 0)
+        self.mcids[page] = mcid + 1
+        record = (self._next_seq(), page, mcid)
+        self._record(node, record)
+        return record
+
+    def move_record(self, record: tuple, old: Node, new: Node) -> None:
+        self.content[id(old)].remove(record)
+        self._record(new, record)
+
+    def link_node(self, parent: Node, name: str) -> Node:
+        """A Link element (inside a Reference for a citation) for a link to ``name``."""
+        description = self.structure.targets.get(name, f"Go to {name}")
+        if name.startswith("ref-"):
+            parent = self._made(parent, "Reference")
+        return self._made(parent, "Link", Alt=description)
+
+    def mark_around_text(self, start: int, frame: _Frame) -> None:
+        """After an inline piece drew: its drawing outside its text object (underlines, link
+        rules, backgrounds) becomes artifacts; its text object carries its own marks."""
+        code = self.canv._code
+        for i in range(start, len(code)):
+            entry = code[i]
+            if entry is not frame.code and _PAINTS.search(entry):
+                code[i] = f"/Artifact BMC {entry} EMC"
 
     def _record(self, node: Node, item) -> None:
         key = id(node)
@@ -482,17 +600,18 @@ class Tagger:
 
     def annotated(self, annotation, ref) -> None:
         """An annotation was added to the page: make it part of the structure."""
-        node = next((n for n, _ in reversed(self.stack) if n is not None), None)
+        frame = next((f for f in reversed(self.stack) if f.node is not None), None)
+        node = frame.node if frame is not None else None
         is_link = getattr(annotation, "Destination", None) is not None
         if is_link:
             name = getattr(annotation.Destination, "name", "")
             description = self.structure.targets.get(name, f"Go to {name}")
             annotation.Contents = description
             annotation.permitted = tuple(annotation.permitted) + ("StructParent",)
-            parent = node or self.structure.root
-            if name.startswith("ref-"):
-                parent = self._made(parent, "Reference")
-            node = self._made(parent, "Link", Alt=description)
+            if frame is not None and frame.links:  # the Link element its words were marked for
+                node = frame.links.pop(0)
+            else:
+                node = self.link_node(node or self.structure.root, name)
         elif node is None:
             node = self._made(self.structure.root, "Annot")
         self._record(node, (self._next_seq(), self.page, ref))
@@ -689,17 +808,27 @@ class ReadNode:
         self.kids: list[ReadNode] = []
         self.mcids: list[tuple[int, int]] = []  # (page index, MCID), in order
         self.annots: list = []  # annotation dictionaries (OBJR)
+        self.order: list = []  # marked content (page, MCID) and child elements, in structure order
         self.texts: dict[tuple[int, int], str] = {}
 
     @property
     def own_text(self) -> str:
         return "".join(self.texts.get(k, "") for k in self.mcids)
 
+    def pieces(self) -> list[tuple[tuple[int, int], str]]:
+        """Every piece of marked content in this element and below, in reading order, with its text."""
+        out = []
+        for item in self.order:
+            if isinstance(item, ReadNode):
+                out += item.pieces()
+            else:
+                out.append((item, self.texts.get(item, "")))
+        return out
+
     @property
     def text(self) -> str:
-        """The element's text with its descendants', in structure order."""
-        parts = [self.own_text] + [k.text for k in self.kids]
-        return " ".join(" ".join(p.split()) for p in parts if p.strip())
+        """The element's words as a reader following the tree meets them (whitespace normalised)."""
+        return " ".join("".join(t for _, t in self.pieces()).split())
 
     def walk(self):
         yield self
@@ -747,16 +876,19 @@ def read_tree(pdf, with_text: bool = True) -> ReadNode | None:
             return
         if not isinstance(elem, DictionaryObject):  # a bare MCID
             parent.mcids.append((page, int(elem)))
+            parent.order.append(parent.mcids[-1])
             return
         kind = elem.get("/Type")
         if kind == "/MCR":
             parent.mcids.append((page_of(elem, page), int(elem["/MCID"])))
+            parent.order.append(parent.mcids[-1])
             return
         if kind == "/OBJR":
             parent.annots.append(elem["/Obj"].get_object())
             return
         node = ReadNode(str(elem.get("/S", "")).lstrip("/"), elem, parent)
         parent.kids.append(node)
+        parent.order.append(node)
         kids = elem.get("/K")
         if kids is not None:
             visit(kids, node, page_of(elem, page))
@@ -770,29 +902,107 @@ def read_tree(pdf, with_text: bool = True) -> ReadNode | None:
 
 
 def mcid_texts(pdf) -> dict[tuple[int, int], str]:
-    """The text inside each marked-content sequence: (page index, MCID) -> text."""
+    """The text inside each marked-content sequence: (page index, MCID) -> text.
+
+    Read straight from the content streams: each string a text operator shows, decoded with its
+    font's ToUnicode map, goes to the innermost open MCID. (pypdf's text extraction collects
+    text until a line ends, so text on one line belonged to whichever sequence was open then.)
+    """
     reader = _reader(pdf)
     out: dict[tuple[int, int], str] = {}
     for i, page in enumerate(reader.pages):
+        contents = page.get_contents()
+        if contents is None:
+            continue
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        maps: dict[str, dict[int, str]] = {}
         stack: list[int | None] = []
-
-        def before(op, args, cm, tm, stack=stack):
+        operands: list = []
+        font: dict[int, str] = {}
+        for m in _OPERAND.finditer(contents.get_data()):
+            kind = m.lastgroup
+            if kind != "op":
+                if kind in ("str", "hex", "name", "mcid"):
+                    operands.append((kind, m.group(kind)))
+                continue
+            op = m.group("op")
             if op == b"BDC":
-                props = args[1] if len(args) > 1 else None
-                mcid = props.get("/MCID") if hasattr(props, "get") else None
-                stack.append(int(mcid) if mcid is not None else None)
+                mcid = next((int(v) for k, v in operands if k == "mcid"), None)
+                stack.append(mcid)
             elif op == b"BMC":
                 stack.append(None)
             elif op == b"EMC" and stack:
                 stack.pop()
-
-        def text(t, cm, tm, font, size, stack=stack, page=i):
-            current = next((m for m in reversed(stack) if m is not None), None)
-            if current is not None and t:
-                out[(page, current)] = out.get((page, current), "") + t
-
-        page.extract_text(visitor_operand_before=before, visitor_text=text)
+            elif op == b"Tf":
+                name = next((v.decode("latin-1") for k, v in operands if k == "name"), "")
+                if name not in maps:
+                    maps[name] = _to_unicode(fonts.get("/" + name))
+                font = maps[name]
+            elif op in (b"Tj", b"TJ", b"'", b'"') and stack and stack[-1] is not None:
+                text = "".join(font.get(b, chr(b)) for k, v in operands if k in ("str", "hex")
+                               for b in (_unescape(v) if k == "str" else bytes.fromhex(v[1:-1].decode())))
+                key = (i, stack[-1])
+                out[key] = out.get(key, "") + text
+            operands = []
     return out
+
+
+_OPERAND = re.compile(rb"""
+    (?P<str>\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\))
+  | <<|>>|[\[\]]
+  | (?P<hex><[0-9A-Fa-f\s]*>)
+  | /MCID\s+(?P<mcid>\d+)
+  | /(?P<name>[^\s/\[\]()<>{}%]*)
+  | %[^\r\n]*
+  | (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)
+""", re.X | re.S)
+_ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
+
+
+def _unescape(literal: bytes) -> bytes:
+    """A PDF literal string's bytes (without its parentheses, escapes resolved)."""
+    body, out, i = literal[1:-1], bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != 0x5C:  # backslash
+            out.append(c)
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        octal = re.match(rb"[0-7]{1,3}", body[i + 1:i + 4])
+        if octal:
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        elif nxt in (b"\n", b"\r"):
+            i += 2  # a line continuation
+        else:
+            out.append(_ESCAPES.get(nxt[0], nxt[0]) if nxt else 0x5C)
+            i += 2
+    return bytes(out)
+
+
+def _to_unicode(font) -> dict[int, str]:
+    """A simple font's ToUnicode CMap as code -> text (bfchar and bfrange entries)."""
+    if font is None:
+        return {}
+    cmap = font.get_object().get("/ToUnicode")
+    if cmap is None:
+        return {}
+    data = cmap.get_object().get_data()
+    out: dict[int, str] = {}
+
+    def text(hexes: bytes) -> str:
+        return bytes.fromhex(hexes.decode()).decode("utf-16-be", "replace")
+
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(code, 16)] = text(uni)
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            first = int(uni, 16)
+            for n, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                out[code] = chr(first + n)
+    return {k: v for k, v in out.items() if v != "\x00"}
 
 
 _TOKEN = re.compile(rb"""
@@ -803,6 +1013,10 @@ _TOKEN = re.compile(rb"""
   | (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)                   # an operator
 """, re.X | re.S)
 _MARKING = {b"BDC", b"BMC", b"EMC"}
+# text showing in a piece of a text object's code
+_SHOWS = re.compile(r"(?<![^\s\]>)])(?:Tj|TJ|'|\")(?=\s|$)")
+# a painting operator in a piece of canvas code (ReportLab writes one drawing call per entry)
+_PAINTS = re.compile(r"(?<![^\s\]>)])(?:S|s|f\*?|F|B\*?|b\*?|Tj|TJ|'|\"|Do|sh)(?=\s|$)")
 
 
 def marking_operators(page, reader=None):

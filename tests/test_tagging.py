@@ -128,12 +128,23 @@ def test_lists_have_labels_and_bodies_and_nest(tree, guide_model):
     assert nested, "the TNM criteria are a nested list"
     for li in tree.find("LI"):
         assert {k.role for k in li.kids} <= {"Lbl", "LBody"}
+    bodies = [squash(n.text) for n in tree.find("LBody")]
+    numbers = guide_model.reference_numbers
+    items = [i for _, b in guide_model.blocks() if isinstance(b, m.BulletList) for i in _walk_items(b.items)]
+    missing = [i for i in items if not any(b.startswith(squash(reader_words(i.text, numbers))) for b in bodies)]
+    assert items and not missing
     terms = [squash(t.term) for t in guide_model.glossary]
     labels = [squash(li.kids[0].text) for li in tree.find("LI") if li.kids[0].role == "Lbl"]
     assert [t for t in labels if t in set(terms)] == terms
 
 
-def test_links_are_tagged_with_descriptions(tree, default_reader):
+def _walk_items(items):
+    for item in items:
+        yield item
+        yield from _walk_items(item.items)
+
+
+def test_links_are_tagged_with_descriptions(tree, default_reader, guide_model):
     links = tree.find("Link")
     annots = [a.get_object() for p in default_reader.pages for a in (p.get("/Annots") or [])
               if a.get_object()["/Subtype"] == "/Link"]
@@ -141,6 +152,14 @@ def test_links_are_tagged_with_descriptions(tree, default_reader):
     for link in links:
         (annot,) = link.annots
         assert str(annot["/Contents"]).strip() and str(link.obj["/Alt"]) == str(annot["/Contents"])
+    # a citation's Link holds its number; a glossary link holds the linked words (when the link is
+    # the whole paragraph, ReportLab draws it in one piece and the words stay with the paragraph)
+    in_text = [link for link in links if link.parent.role != "TOCI"]
+    assert all(re.fullmatch(r"\d+", link.text) for link in in_text if link.parent.role == "Reference")
+    glossary = {squash(t.term).lower() for t in guide_model.glossary}
+    worded = [link for link in in_text if link.parent.role != "Reference"]
+    assert all(squash(link.text or link.parent.text).lower() in glossary or link.text for link in worded)
+    assert sum(bool(link.text) for link in worded) >= len(worded) - 1
     citations = [link for link in links if link.parent.role == "Reference"]
     assert citations and all(str(link.obj["/Alt"]).startswith("Reference: ") for link in citations)
 
@@ -178,10 +197,13 @@ def test_a_paragraph_split_over_two_pages_is_one_element_with_a_piece_on_each():
     spanning = [n for n in tree.walk() if len({page for page, _ in n.mcids}) > 1]
     assert spanning, "large print splits some paragraphs across pages"
     for node in spanning:
-        (first, *_), last = node.mcids, node.mcids[-1]
-        assert last[0] == first[0] + 1 and last[1] == 0  # goes on at the top of the next page
-        # the words either side of the page break stay apart
-        assert node.texts[first].endswith((" ", " \n")), node.texts[first][-20:]
+        pieces = node.pieces()
+        pages = [page for (page, _), _ in pieces]
+        assert pages == sorted(pages) and pages[-1] == pages[0] + 1
+        # it goes on at the top of the next page, and the words either side of the break stay apart
+        at = pages.index(pages[-1])
+        assert pieces[at][0][1] == 0
+        assert pieces[at - 1][1].endswith((" ", " \n")), pieces[at - 1][1][-20:]
 
 
 def _same_length(pdf: bytes, old: bytes, new: bytes, after: bytes = b"") -> bytes:
@@ -293,7 +315,9 @@ def test_pdfinfo_reads_the_tree_with_words_kept_apart(tmp_path, default_pdf, gui
     assert -1 not in positions and positions == sorted(positions)
     # a paragraph wrapped over several lines keeps the space at each line break
     first = next(b for _, b in guide_model.blocks() if isinstance(b, m.Paragraph))
-    assert reader_words(first.text, guide_model.reference_numbers) in out
+    assert f'"{first.text[0].text.strip()} ["' in out
+    # a citation's number is the text of its Link, inside a Reference
+    assert re.search(r'Reference \(inline\)\n\s+Link \(inline\)\n\s+"\d+"\n', out)
 
 
 def test_fast_operator_scan_matches_pypdf_parser():
