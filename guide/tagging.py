@@ -8,16 +8,18 @@ One mechanism for every block kind, in three steps:
    list bullet -- is bound to its structure element. Containers (lists, tables) only carry
    structure down to their pieces, because ReportLab dissolves or splits them during layout.
 2. While ReportLab draws, each bound piece opens a marked-content sequence with a fresh
-   MCID on its page (``/P <</MCID 3>> BDC ... EMC``). Pieces made by splitting inherit their
-   parent's element, so a paragraph over two pages is one element with two MCIDs. Everything
-   else -- page decoration, table backgrounds and rules, drawn checkbox squares, repeated
-   header rows -- is drawn inside ``/Artifact BMC ... EMC``. Annotations created inside a
-   piece (links, form widgets) join the structure as Link/Form elements.
+   MCID on its page (``/P <</MCID 3>> BDC ... EMC``); a paragraph opens its sequences inside
+   its text object, so a link's words get their own sequence under a Link element. Pieces
+   made by splitting inherit their parent's element, so a paragraph over two pages is one
+   element with an MCID on each. Everything else -- page decoration, table backgrounds and
+   rules, underlines, drawn checkbox squares, repeated header rows -- is drawn inside
+   ``/Artifact BMC ... EMC``. Annotations created inside a piece (links, form widgets) join
+   the structure as Link/Form elements.
 3. When the canvas saves, the structure tree (ordered by drawing order), ParentTree,
    MarkInfo, XMP metadata with ``pdfuaid:part 1``, and each page's /StructParents and /Tabs
    are written through ReportLab's own PDF object model, so output stays byte-reproducible.
 
-``check_accessibility(pdf)`` reads a built PDF back with pypdf and checks the result.
+``check_accessibility(pdf)`` and ``read_tree(pdf)`` read a built PDF back (pypdf) to check it.
 """
 
 from __future__ import annotations
