@@ -10,7 +10,7 @@ memory of the whole process tree (main + workers, sampled every 20 ms from /proc
 the largest single process, and the output size. Then a rerun of the finished run (every
 packet verified by hash and skipped).
 
-Usage: bench/bench_packet.py [--sizes 100,1000,10000] [--runs 3] [--jobs N] [--combined]
+Usage: bench/bench_packet.py [--sizes 100,1000,10000] [--runs 3] [--jobs N] [--combined] [--advocates N]
 """
 
 from __future__ import annotations
@@ -34,11 +34,13 @@ LAST = ["Smith", "García", "Nguyen", "Müller-Łukasz", "O'Brien", "Johnson", "
 STREETS = ["Main St", "Oak Ave", "Elm Rd", "Maple Dr", "Cedar Ct", "Pine St", "Lake Shore Blvd"]
 PLACES = [("Springfield", "IL", "62704"), ("Boston", "MA", "02134"), ("Columbus", "OH", "43004"),
           ("Denver", "CO", "80202"), ("San Juan", "PR", "00901"), ("Washington", "DC", "20001")]
-ADVOCATES = ["", "", "", "Jane Roe, 555-010-0199", "Sam Lee, 555-010-0123"]
+ADVOCATES = ["Jane Roe, 555-010-0199", "Sam Lee, 555-010-0123", "Ana Ruiz, 555-010-0144", "Kim Park, 555-010-0155"]
 
 
-def make_csv(path: Path, n: int, seed: int = 7) -> None:
+def make_csv(path: Path, n: int, advocates: int = 2, seed: int = 7) -> None:
+    """Each advocate named in the file is one more pair of guide editions (standard, large print)."""
     rnd = random.Random(seed)
+    signers = [""] * 3 + ADVOCATES[:advocates]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["Name", "Address Line 1", "Address Line 2", "City", "State", "ZIP Code", "Edition", "Advocate"])
@@ -47,7 +49,7 @@ def make_csv(path: Path, n: int, seed: int = 7) -> None:
             w.writerow([f"{rnd.choice(FIRST)} {rnd.choice(LAST)}", f"{rnd.randint(1, 9999)} {rnd.choice(STREETS)}",
                         f"Apt {rnd.randint(1, 40)}" if rnd.random() < 0.3 else "", city, state,
                         f"{zip5}-{rnd.randint(1000, 9999)}" if rnd.random() < 0.5 else zip5,
-                        "large print" if i % 10 == 9 else "standard", rnd.choice(ADVOCATES)])
+                        "large print" if i % 10 == 9 else "standard", rnd.choice(signers) if advocates else ""])
 
 
 def tree_rss_kb(pid: int) -> tuple[int, int]:
@@ -99,15 +101,18 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3, help="runs per size (the median is printed)")
     ap.add_argument("--jobs", type=int, default=None, help="passed to --jobs (default: the tool's, all cores)")
     ap.add_argument("--combined", action="store_true", help="also write the combined print file")
+    ap.add_argument("--advocates", type=int, default=2, choices=range(len(ADVOCATES) + 1),
+                    help="advocates named in the CSV (default 2: with 'none', 6 guide editions; 0: 2 editions)")
     ns = ap.parse_args()
     print(f"cores: {len(os.sched_getaffinity(0))}; runs per size: {ns.runs}; "
-          f"jobs: {ns.jobs or 'default'}; combined: {ns.combined}")
+          f"jobs: {ns.jobs or 'default'}; combined: {ns.combined}; advocates: {ns.advocates}; "
+          f"load average: {os.getloadavg()[0]:.1f}")
     print(f"{'recipients':>10} {'wall s':>8} {'cpu s':>7} {'packets/s':>10} {'tree MB':>8} {'max proc MB':>11} "
           f"{'output MB':>9} {'rerun s':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in ns.sizes.split(",")):
             people = Path(tmp) / f"people-{n}.csv"
-            make_csv(people, n)
+            make_csv(people, n, ns.advocates)
             rows = []
             for k in range(ns.runs):
                 out = Path(tmp) / f"out-{n}-{k}"

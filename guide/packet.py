@@ -799,13 +799,16 @@ class ManifestLog:
 
     def __init__(self, path: Path, previous: dict[int, Done]):
         self.path = path
-        self.rows: set[int] = set()
+        self.rows = bytearray()   # one bit per row number: which rows this run has seen
         write_manifest(path, previous)
         self.fh = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
         self.writer = csv.writer(self.fh)
 
     def record(self, r: Result) -> None:
-        self.rows.add(r.row)
+        byte = r.row >> 3
+        if byte >= len(self.rows):
+            self.rows.extend(bytes(byte + 1 - len(self.rows) + 1024))
+        self.rows[byte] |= 1 << (r.row & 7)
         if r.built:
             self.writer.writerow([r.row, _safe_cell(r.recipient), r.file, r.pages, r.sha256, r.inputs])
             self.fh.flush()
@@ -816,7 +819,10 @@ class ManifestLog:
 
     def compact(self) -> None:
         done = read_manifest(self.path)   # a later line for a row replaces an earlier one
-        write_manifest(self.path, {row: d for row, d in done.items() if row in self.rows})
+        write_manifest(self.path, {row: d for row, d in done.items() if self.seen(row)})
+
+    def seen(self, row: int) -> bool:
+        return (row >> 3) < len(self.rows) and bool(self.rows[row >> 3] & (1 << (row & 7)))
 
 
 def write_manifest(path: Path, done: dict[int, Done]) -> None:

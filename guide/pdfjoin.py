@@ -149,6 +149,7 @@ class LetterParts:
     objects: tuple[Pieces, ...]
     order: tuple[int, ...]   # the non-page objects, each after those it refers to
     pages: tuple[int, ...]   # local indices of the page objects, in order
+    unique: frozenset[int] = frozenset()   # the pages' content streams: never shared, not deduplicated
 
 
 def letter_parts(pdf: bytes, counts: list[int] | None = None) -> list[LetterParts]:
@@ -194,6 +195,7 @@ def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int])
         return index[num]
 
     pages = tuple(local(k, "page") for k in kids)
+    unique = frozenset(local(int(n)) for k in kids for n in _CONTENTS_RE.findall(objects[k][0]))
     while todo:
         num = todo.pop()
         head, stream = objects[num]
@@ -215,11 +217,12 @@ def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int])
         if stream is not None:
             pieces.append(b"\nstream\n" + stream + b"\nendstream")
         parts[i] = tuple(pieces)
-    return LetterParts(tuple(parts), _post_order(parts, kinds), pages)
+    return LetterParts(tuple(parts), _post_order(parts, kinds), pages, unique)
 
 
 _REF_RE = re.compile(rb"(\d+) 0 R")
 _PARENT_RE = re.compile(rb"/Parent\s+\d+ 0 R")
+_CONTENTS_RE = re.compile(rb"/Contents\s+(\d+) 0 R")
 _OBJ_RE = re.compile(rb"(\d+) 0 obj\s*")
 
 
@@ -439,13 +442,6 @@ def _trailer(size: int, doc_id: bytes, start: int) -> bytes:
             % (size, doc_id, doc_id, start))
 
 
-def _xref(offsets: array, size: int, start: int, doc_id: bytes) -> bytes:
-    lines = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-    lines += [b"%010d 00000 n \n" % offsets[n] if offsets[n] else b"0000000000 65535 f \n" for n in range(1, size)]
-    lines.append(_trailer(size, doc_id, start))
-    return b"".join(lines)
-
-
 # ---- the print file ------------------------------------------------------------------
 
 KIDS_PER_NODE = 256
@@ -503,6 +499,10 @@ class PrintFile:
         ids = [0] * len(letter.objects)
         for i in letter.order:
             body = _fill(letter.objects[i], ids)
+            if i in letter.unique:
+                ids[i] = self._new_id()
+                self._put(ids[i], body)
+                continue
             key = hashlib.sha1(body, usedforsecurity=False).digest()
             num = self.shared.get(key)
             if num is None:
@@ -540,7 +540,12 @@ class PrintFile:
         self._put(3, _leaf(info))
         start = self.pos
         doc_id = hashlib.md5(b"%d:%d" % (len(self.page_ids), start), usedforsecurity=False).hexdigest().encode()
-        self.fh.write(_xref(self.offsets, len(self.offsets), start, doc_id))
+        size = len(self.offsets)
+        self.fh.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+        for first in range(1, size, 4096):   # in slices: no 20-byte line per object held at once
+            chunk = self.offsets[first:first + 4096]
+            self.fh.write(b"".join(b"%010d 00000 n \n" % off if off else b"0000000000 65535 f \n" for off in chunk))
+        self.fh.write(_trailer(size, doc_id, start))
         self.fh.flush()
 
 
