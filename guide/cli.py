@@ -58,7 +58,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate the content; write nothing")
     _add_content(c)
     c.add_argument("--grade-target", type=float, default=8.0, metavar="GRADE",
-                   help="reading grade to warn above (default 8)")
+                   help="warn about sections whose reading grade (Flesch-Kincaid) is above this (default 8)")
     s = sub.add_parser("sections", help="list the section ids and titles")
     _add_content(s)
     for name, (module, help_text) in MODULE_COMMANDS.items():
@@ -141,11 +141,29 @@ def cmd_build(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .build import load
+    """Validate everything (errors: exit 2), then advise: reading grade and uncited references (exit 0)."""
+    from .check import format_warning, grade, reading_warnings, section_grades, uncited_warnings
+    from .theme import register_fonts
+    from .validate import load_guide_with_usage
 
-    guide = load(_content_dir(args))
+    target = args.grade_target
+    if not 0 < target < 100:
+        raise ContentError([_opt_problem("--grade-target", f"must be a reading grade above 0, like 8; not {target:g}")])
+    content = _content_dir(args)
+    guide, cited = load_guide_with_usage(content, register_fonts())
+    grades = section_grades(guide, content)
+    warnings = reading_warnings(grades, target) + uncited_warnings(guide, cited, content)
+    for w in warnings:
+        print(format_warning(w), file=sys.stderr)
+    sys.stderr.flush()
     n = sum(1 for _ in guide.all_sections())
+    whole = sum((g.grade for g in grades), grade([]))
     print(f"content OK: {n} sections, {len(guide.glossary)} glossary terms, {len(guide.references)} references")
+    over = sum(1 for g in grades if g.grade.value > target)
+    print(f"reading grade (Flesch–Kincaid) of the whole guide: {whole.value:.1f}; target {target:g}; "
+          f"{over} of {len(grades)} sections above it")
+    if warnings:
+        print(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}; warnings do not stop a build")
     return 0
 
 

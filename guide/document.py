@@ -71,6 +71,27 @@ class GuideDoc(BaseDocTemplate):
     def afterPage(self) -> None:
         self.state.finish(self.page)
 
+    # -- stuck-layout guard -----------------------------------------------------------
+    # ReportLab can split a table cell that holds a list forever (a callout with one long
+    # bullet: each page gets a sliver and the rest goes on). A block whose pieces have run
+    # over more pages than its own height needs (plus slack) is stuck: stop and name it.
+    def watch(self, story: list) -> None:
+        self._originals = {id(f): f for f in story}
+        self._current = None
+
+    def handle_flowable(self, flowables) -> None:
+        originals = getattr(self, "_originals", None)
+        if originals and flowables:
+            f = flowables[0]
+            if id(f) in originals:
+                self._current, self._first_page, self._allowed = f, self.page, None
+            elif self._current is not None and self.page - self._first_page > STUCK_SLACK_PAGES:
+                if self._allowed is None:
+                    self._allowed = STUCK_SLACK_PAGES + _pages_needed(self._current, self.theme)
+                if self.page - self._first_page > self._allowed:
+                    raise _Stuck(self._current)
+        super().handle_flowable(flowables)
+
     # -- page decoration ------------------------------------------------------------
     def draw_cover(self, canv, doc) -> None:
         t = self.theme
@@ -131,19 +152,95 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
     story = build_story(guide, theme, options, state)
     buf = io.BytesIO()
     doc = GuideDoc(buf, guide, theme, options, state)
+    doc.watch(story)
     try:
         if tagged and options.print_mode != "booklet":
             doc.multiBuild(story, maxPasses=6, canvasmaker=canvas_maker(declare(story, doc.tag_meta())))
         else:
             doc.multiBuild(story, maxPasses=6)
-    except RLLayoutError as exc:
-        raise LayoutError(f"a block is too large to fit on a page: {_short(exc)}") from None
+    except _Stuck as exc:
+        where = _where(guide, theme, options, story, exc.flowable)
+        raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: it keeps splitting across "
+                          "pages without fitting; shorten it or split it into several blocks") from None
+    except RLLayoutError:
+        where = _where(guide, theme, options, story, getattr(doc, "_current", None))
+        raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: it is too large for a page "
+                          "and cannot be split; shorten it or split it into several blocks") from None
+    except IndexError as exc:
+        if "not resolved" not in str(exc):
+            raise
+        raise LayoutError("the page numbers did not settle after 6 layout passes; "
+                          "please report this with the content that causes it") from None
     return buf.getvalue(), state.total
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc)
-    return text if len(text) < 200 else text[:200] + "…"
+STUCK_SLACK_PAGES = 2
+_KINDS = {m.Paragraph: "paragraph", m.BulletList: "bullets", m.Checklist: "checklist", m.Callout: "callout",
+          m.RegimenTable: "regimens", m.GlossaryList: "glossary", m.ReferenceList: "references"}
+
+
+class _Stuck(Exception):
+    def __init__(self, flowable):
+        super().__init__()
+        self.flowable = flowable
+
+
+def _pages_needed(flowable, theme: Theme) -> int:
+    """Pages a flowable's full height fills; measured on a copy, as the original is mid-layout."""
+    import copy
+    import math
+
+    try:
+        probe = copy.deepcopy(flowable)
+    except Exception:  # some flowables cannot be copied; wrapping the original is harmless then
+        probe = flowable
+    try:
+        _, height = probe.wrap(theme.frame_width, 10 ** 7)
+    except Exception:
+        return 0
+    return math.ceil(height / theme.frame_height)
+
+
+def _edition(options: BuildOptions) -> str:
+    return f"{options.edition_slug} edition" if options.edition_slug else "standard edition"
+
+
+def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flowable) -> str:
+    """Name the content block a story flowable came from: section, file and key path.
+
+    The story is the sections' flowables in order, each section starting with its heading
+    (which carries the section key); rendering each block again tells how many flowables it made.
+    """
+    from .story import Ctx, render_block, section_key
+
+    index = next((i for i, f in enumerate(story) if f is flowable), None)
+    if index is None:
+        return "a block"
+    places: dict[str, tuple[int, m.Section, str, str]] = {}
+
+    def walk(section: m.Section, level: int, top: str, path: str) -> None:
+        places[section_key(section)] = (level, section, top, path)
+        for i, sub in enumerate(section.subsections):
+            walk(sub, level + 1, top, f"{path}subsections[{i}].")
+
+    for top in guide.sections:
+        walk(top, 0, top.id, "")
+    head = next((i for i in range(index, -1, -1)
+                 if getattr(story[i], "outline", None) and story[i].outline[2] in places), None)
+    if head is None:
+        return "the cover or the contents page"
+    level, section, top, path = places[story[head].outline[2]]
+    named = f"section {section.id!r} (sections/{top}.yaml)"
+    if index == head:
+        return f"{named}, {path}title"
+    ctx = Ctx(guide, theme, options, PassState(), level)
+    start = head + 1
+    for i, block in enumerate(section.blocks):
+        end = start + len(render_block(block, ctx))
+        if start <= index < end:
+            return f"{named}, {path}blocks[{i}].{_KINDS.get(type(block), 'block')}"
+        start = end
+    return "the pages after the last section (about, help panel or back cover)"
 
 
 __all__ = ["render", "GuideDoc", "inch"]

@@ -67,7 +67,7 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self.fail(node, f"too many YAML values (over {MAX_NODES})")
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain text, numbers, lists and mappings")
+            raise self.fail(node, _tag_refused(node.tag))
         if isinstance(node, yaml.MappingNode):
             out = YMap()
             out.file, out.line, out.key_lines = self.file, node.start_mark.line + 1, {}
@@ -91,7 +91,20 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed; write plain text, numbers, lists and mappings") from None
+            raise self.fail(node, _tag_refused(node.tag)) from None
+        except (ValueError, OverflowError):  # e.g. a date like 2026-13-45, a 5,000-digit number
+            what = {"!!timestamp": "date", "!!int": "number", "!!float": "number"}.get(_shown_tag(node.tag), "value")
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+            raise self.fail(node, f"{shown!r} is not a valid {what}") from None
+
+
+def _tag_refused(tag: str) -> str:
+    return f"YAML tag {_shown_tag(tag)!r} is not allowed; write plain text, numbers, lists and mappings"
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as it is written in YAML (``!!python/object``), not its expanded form."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def load_text(text: str, file: str) -> Any:
@@ -106,12 +119,19 @@ def load_text(text: str, file: str) -> Any:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             what = exc.problem or exc.context or "invalid YAML"
+            start = exc.context_mark
+            if exc.problem and exc.context and start and start.line + 1 != line:  # e.g. a quote never closed
+                what += f" ({exc.context} at line {start.line + 1}, column {start.column + 1})"
+            if "mapping values are not allowed" in what:
+                what += "; if this is text with ': ' in it, put the whole text in quotes"
             raise ContentError([Problem(file, line, "", f"YAML syntax error at column {col}: {what}")]) from None
         except yaml.YAMLError as exc:
             raise ContentError([Problem(file, 0, "", f"YAML syntax error: {exc}")]) from None
         if node is None:
             return None
         return _Builder(loader, file).build(node)
+    except RecursionError:
+        raise ContentError([Problem(file, 0, "", "YAML is nested too deeply")]) from None
     finally:
         loader.dispose()
 

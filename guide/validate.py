@@ -31,6 +31,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "item"
 
 
+def _excerpt(text: str, i: int, room: int = 20) -> str:
+    """The text around position ``i``, quoted, so a long paragraph's bad spot can be found."""
+    start, end = max(0, i - room), min(len(text), i + room + 1)
+    inner = "".join(repr(ch)[1:-1] if unicodedata.category(ch)[0] == "C" else ch for ch in text[start:end])
+    return '"' + ("…" if start else "") + inner + ("…" if end < len(text) else "") + '"'
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -113,13 +120,14 @@ class Checker:
         if self.drawable is None:
             return
         reported: set[str] = set()
-        for ch in value:
+        for i, ch in enumerate(value):
             if ord(ch) not in self.drawable and ch not in reported:
                 reported.add(ch)
                 name = unicodedata.name(ch, "unnamed character")
                 shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
                 self.add(parent, key, path,
-                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by the font {FONT_NAME}")
+                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by the font {FONT_NAME}"
+                         + (f", in {_excerpt(value, i)}" if len(value) > 1 else ""))
 
     def ident(self, value: Any, parent: Any, key: Any, path: str) -> str | None:
         if not isinstance(value, str) or not ID_RE.match(value):
@@ -133,7 +141,8 @@ class Checker:
         if value is None and nullable:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(parent, key, path, f"must be a number{' or null' if nullable else ''}, not {_type_name(value)} {value!r}")
+            self.add(parent, key, path,
+                     f"must be a number{' or null' if nullable else ''}, not {_type_name(value)} {value!r}")
             return None
         if value != value or value in (float("inf"), float("-inf")):
             self.add(parent, key, path, "must be a finite number")
@@ -187,13 +196,28 @@ class Checker:
                 term_id = self.term_index.get(target.lower())
                 if term_id is None:
                     hint = difflib.get_close_matches(target.lower(), sorted(self.term_index), n=1)
-                    self.add(parent, key, path, f"glossary link [[{match.group('term')}]] names no term in glossary.yaml"
+                    self.add(parent, key, path,
+                             f"glossary link [[{match.group('term')}]] names no term in glossary.yaml"
                              + (f"; did you mean {hint[0]!r}?" if hint else ""))
                     term_id = ""
                 spans.append(m.TermLink(shown.strip(), term_id))
         if pos < len(raw):
             spans.append(m.Text(raw[pos:]))
         return tuple(spans)
+
+
+def shown_path(path: Path) -> str:
+    """A path as a user should see it: ``content/guide.yaml`` when under the working folder."""
+    try:
+        return str(Path(path).absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _also(c: Checker, first: tuple[str, int]) -> str:
+    """Where the first of two duplicates is: ``line 12`` in the same file, else ``file:line``."""
+    file, line = first
+    return f"(also at line {line})" if file == c.file else f"(also at {file}:{line})"
 
 
 def _join(path: str, key: Any) -> str:
@@ -207,7 +231,8 @@ def _join(path: str, key: Any) -> str:
 BLOCK_KINDS = ("paragraph", "bullets", "checklist", "callout", "regimens", "glossary", "references")
 
 
-def _blocks(c: Checker, value: Any, parent: Any, key: Any, path: str, seen_ids: dict[str, str]) -> tuple[m.Block, ...]:
+def _blocks(c: Checker, value: Any, parent: Any, key: Any, path: str,
+            seen_ids: dict[str, tuple[str, int]]) -> tuple[m.Block, ...]:
     items = c.seq(value, parent, key, path)
     if items is None:
         return ()
@@ -216,7 +241,9 @@ def _blocks(c: Checker, value: Any, parent: Any, key: Any, path: str, seen_ids: 
         p = _join(path, i)
         if not isinstance(raw, dict) or len(raw) != 1:
             got = f"a mapping with keys {', '.join(raw)}" if isinstance(raw, dict) else _type_name(raw)
-            c.add(items, i, p, f"a block is a mapping with one key, the block kind ({', '.join(BLOCK_KINDS)}); got {got}")
+            hint = "; for a paragraph write '- paragraph: <text>'" if isinstance(raw, str) else ""
+            c.add(items, i, p,
+                  f"a block is a mapping with one key, the block kind ({', '.join(BLOCK_KINDS)}); got {got}{hint}")
             continue
         kind, body = next(iter(raw.items()))
         builder = _BLOCK_BUILDERS.get(kind)
@@ -274,10 +301,11 @@ def _checklist(c, body, parent, key, path, seen_ids):
         return None
     cid = c.ident(body.get("id"), body, "id", _join(path, "id")) if "id" in body else None
     if cid is not None:
-        where = seen_ids.get(f"checklist:{cid}")
-        if where:
-            c.add(body, "id", _join(path, "id"), f"duplicate checklist id {cid!r} (also at {where})")
-        seen_ids[f"checklist:{cid}"] = f"{c.file}:{line_of(body, 'id')}"
+        first = seen_ids.get(f"checklist:{cid}")
+        if first:
+            c.add(body, "id", _join(path, "id"), f"duplicate checklist id {cid!r} {_also(c, first)}")
+        else:
+            seen_ids[f"checklist:{cid}"] = (c.file, line_of(body, "id"))
     title = c.text(body.get("title"), body, "title", _join(path, "title"), 200) if "title" in body else None
     intro = c.inline(body["intro"], body, "intro", _join(path, "intro")) if "intro" in body else ()
     notes = c.text(body["notes"], body, "notes", _join(path, "notes"), 60) if "notes" in body else None
@@ -292,7 +320,10 @@ def _checklist(c, body, parent, key, path, seen_ids):
             if rb is None:
                 continue
             text = c.inline(rb.get("text"), rb, "text", _join(p, "text")) if "text" in rb else None
-            iid = c.ident(rb.get("id"), rb, "id", _join(p, "id")) if "id" in rb else (slug(m.plain(text)) if text else None)
+            if "id" in rb:
+                iid = c.ident(rb.get("id"), rb, "id", _join(p, "id"))
+            else:
+                iid = slug(m.plain(text)) if text else None
         else:
             text = c.inline(raw, raw_items, i, p)
             iid = slug(m.plain(text)) if text else None
@@ -345,7 +376,8 @@ def _regimens(c, body, parent, key, path, seen_ids):
         name = c.text(r["regimen"], r, "regimen", _join(p, "regimen"), 200)
         drugs_raw = c.seq(r["drugs"], r, "drugs", _join(p, "drugs"))
         drugs = tuple(c.text(d, drugs_raw, j, _join(_join(p, "drugs"), j), 80) for j, d in enumerate(drugs_raw or ()))
-        survival = c.number(r["median_survival_months"], r, "median_survival_months", _join(p, "median_survival_months"))
+        survival = c.number(r["median_survival_months"], r, "median_survival_months",
+                            _join(p, "median_survival_months"))
         response = c.number(r["response_rate_percent"], r, "response_rate_percent",
                             _join(p, "response_rate_percent"), maximum=100)
         evidence = c.enum(r["evidence"], r, "evidence", _join(p, "evidence"), m.Evidence)
@@ -359,9 +391,11 @@ def _regimens(c, body, parent, key, path, seen_ids):
         refs_raw = c.seq(r["refs"], r, "refs", _join(p, "refs"))
         refs = []
         for j, k in enumerate(refs_raw or ()):
-            if k not in c.ref_keys:
-                hint = difflib.get_close_matches(str(k), sorted(c.ref_keys), n=1)
-                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"names no reference in references.yaml: {k!r}"
+            if not isinstance(k, str):
+                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"must be a reference key, not {_type_name(k)}")
+            elif k not in c.ref_keys:
+                hint = difflib.get_close_matches(k, sorted(c.ref_keys), n=1)
+                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"{k!r} names no reference in references.yaml"
                       + (f"; did you mean {hint[0]!r}?" if hint else ""))
             else:
                 refs.append(k)
@@ -376,7 +410,7 @@ def _regimens(c, body, parent, key, path, seen_ids):
 def _marker(cls):
     def build(c, body, parent, key, path, seen_ids):
         if body not in (None, {}):
-            c.add(parent, key, path, "takes no settings; write it as '- %s: {}'" % key)
+            c.add(parent, key, path, f"takes no settings; write it as '- {key}: {{}}'")
             return None
         return cls()
     return build
@@ -405,7 +439,7 @@ class Loader:
         self.cited: set[str] = set()
 
     def shown(self, rel: str) -> str:
-        return str(self.dir / rel)
+        return shown_path(self.dir / rel)
 
     def read(self, rel: str) -> Any:
         try:
@@ -442,7 +476,7 @@ def _references(ld: Loader) -> tuple[m.Reference, ...]:
                 c.add(rb, "key", p + ".key", f"must be a short key of letters, digits and - _ . : (got {key!r})")
                 continue
             if key in seen:
-                c.add(rb, "key", p + ".key", f"duplicate reference key {key!r} (also at line {seen[key]})")
+                c.add(rb, "key", p + ".key", f"duplicate reference key {key!r} {_also(c, (c.file, seen[key]))}")
                 continue
             seen[key] = line_of(rb, "key")
             text = c.text(rb["text"], rb, "text", p + ".text", 1000)
@@ -480,7 +514,7 @@ def _glossary(ld: Loader, raw: Any, refs: set[str], index: dict[str, str]) -> tu
                 continue
             tid = c.ident(tb["id"], tb, "id", p + ".id")
             if tid and tid in seen:
-                c.add(tb, "id", p + ".id", f"duplicate glossary term id {tid!r} (also at line {seen[tid]})")
+                c.add(tb, "id", p + ".id", f"duplicate glossary term id {tid!r} {_also(c, (c.file, seen[tid]))}")
                 continue
             term = c.text(tb["term"], tb, "term", p + ".term", 100)
             definition = c.inline(tb["definition"], tb, "definition", p + ".definition")
@@ -492,7 +526,7 @@ def _glossary(ld: Loader, raw: Any, refs: set[str], index: dict[str, str]) -> tu
 
 
 def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
-             seen_ids: dict[str, str], expect_id: str | None = None) -> m.Section | None:
+             seen_ids: dict[str, tuple[str, int]], expect_id: str | None = None) -> m.Section | None:
     body = c.mapping(raw, parent, key, path, ["id", "title", "blocks"], ["subsections"])
     if body is None:
         return None
@@ -500,10 +534,11 @@ def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
     if sid is not None:
         if expect_id is not None and sid != expect_id:
             c.add(body, "id", _join(path, "id"), f"must equal the file name {expect_id!r} (got {sid!r})")
-        where = seen_ids.get(f"section:{sid}")
-        if where:
-            c.add(body, "id", _join(path, "id"), f"duplicate section id {sid!r} (also at {where})")
-        seen_ids[f"section:{sid}"] = f"{c.file}:{line_of(body, 'id')}"
+        first = seen_ids.get(f"section:{sid}")
+        if first:
+            c.add(body, "id", _join(path, "id"), f"duplicate section id {sid!r} {_also(c, first)}")
+        else:
+            seen_ids[f"section:{sid}"] = (c.file, line_of(body, "id"))
     title = c.text(body.get("title"), body, "title", _join(path, "title"), 120) if "title" in body else None
     blocks = _blocks(c, body["blocks"], body, "blocks", _join(path, "blocks"), seen_ids) if "blocks" in body else ()
     subs: list[m.Section] = []
@@ -596,8 +631,19 @@ def _content_path(c: Checker, root: Path, value: Any, parent: Any, key: Any, pat
     if not isinstance(value, str) or not value.strip():
         c.add(parent, key, path, f"must be a file name, not {_type_name(value)}")
         return None
+    if "\x00" in value:
+        c.add(parent, key, path, f"{value!r} is not a file name (it holds a NUL character)")
+        return None
+    if Path(value).is_absolute() or value.startswith("~"):
+        c.add(parent, key, path, f"{value!r} is an absolute path; give a path inside the content folder, "
+                                 "like 'images/logo.png'")
+        return None
     base = root.resolve()
-    target = (base / value).resolve()
+    try:
+        target = (base / value).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        c.add(parent, key, path, f"{value!r} cannot be resolved to a file")
+        return None
     if not target.is_relative_to(base):
         c.add(parent, key, path, f"{value!r} points outside the content folder; put the file inside it")
         return None
@@ -631,7 +677,7 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
     raw = ld.read("guide.yaml")
     meta: dict[str, Any] = {}
     sections: list[m.Section] = []
-    seen_ids: dict[str, str] = {}
+    seen_ids: dict[str, tuple[str, int]] = {}
     if raw is not None:
         c = ld.checker("guide.yaml")
         body = c.mapping(raw, raw, None, "", ["title", "subtitle", "language", "edition", "version",
@@ -659,7 +705,8 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                 ab = c.mapping(body["author"], body, "author", "author", ["name", "role", "bio"], ["credentials"])
                 if ab is not None and all(k in ab for k in ("name", "role", "bio")):
                     vals = [c.text(ab[k], ab, k, f"author.{k}", 1000) for k in ("name", "role", "bio")]
-                    cred = c.text(ab["credentials"], ab, "credentials", "author.credentials", 40) if "credentials" in ab else ""
+                    cred = (c.text(ab["credentials"], ab, "credentials", "author.credentials", 40)
+                            if "credentials" in ab else "")
                     if all(vals):
                         meta["author"] = m.Author(vals[0], cred or "", vals[1], vals[2])
             if "sections" in body:
@@ -675,7 +722,10 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                     names.add(sid)
                     rel = f"sections/{sid}.yaml"
                     if not (ld.dir / rel).is_file():
-                        c.add(items, i, f"sections[{i}]", f"no file {ld.shown(rel)} for section {sid!r}")
+                        present = sorted(f.stem for f in (ld.dir / "sections").glob("*.yaml"))
+                        hint = difflib.get_close_matches(sid, present, n=1)
+                        c.add(items, i, f"sections[{i}]", f"no file {ld.shown(rel)} for section {sid!r}"
+                              + (f"; did you mean {hint[0]!r}?" if hint else ""))
                         continue
                     sraw = ld.read(rel)
                     if sraw is None:
@@ -688,7 +738,8 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
         ld.finish(c)
 
     if ld.problems:
-        raise ContentError(sorted(set(ld.problems), key=lambda p: (p.file, p.line, p.path, p.message)))
+        # by file and line; problems at one place keep the order they were found (text order)
+        raise ContentError(sorted(dict.fromkeys(ld.problems), key=lambda p: (p.file, p.line)))
     guide = m.Guide(meta["title"], meta["subtitle"], meta["language"], meta["edition"], meta["version"],
                     meta["last_reviewed"], meta["keywords"], meta["author"], brand, tuple(sections),
                     glossary, references)

