@@ -147,7 +147,13 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     if block.intro:
         head.append(para(markup(block.intro, ctx), t.style("body")))
     # a checklist never splits from its heading: keep heading, intro and first rows together
-    need = s.h3 * 2 + (t.leading * 3 if block.intro else 0) + max(s.write_line_gap, s.body * 2) * 3
+    # The whole checklist moves to the next page when it would fit there but not here; one
+    # longer than a page starts where its heading and first three rows fit.
+    heads = stack_height(head, t.frame_width)
+    _, whole = table.wrap(t.frame_width, t.frame_height * 100)
+    rows = table._rowHeights
+    first = sum(rows[: 4 if block.notes else 3])
+    need = heads + (whole if heads + whole <= t.frame_height else first)
     return [CondPageBreak(need), *head, table, Spacer(1, s.body)]
 
 

@@ -28,7 +28,7 @@ def walk(flowables):
         if cells:
             for row in cells:
                 for cell in row:
-                    yield from walk(cell if isinstance(cell, list) else [cell])
+                    yield from walk(cell if isinstance(cell, (list, tuple)) else [cell])
         if hasattr(f, "_flowables"):
             yield from walk(f._flowables)
         if hasattr(f, "_content"):

@@ -197,10 +197,11 @@ def test_shifted_objects_fail_the_cross_reference_check(good, guide):
 
 def test_page_removed(good, guide):
     w = clone(good)
+    total = len(w.pages)
     w.remove_page(6)
     report = verify(to_bytes(w), guide)
     assert {"footer", "contents", "bookmarks"} <= failing(report)
-    assert "expected 'Page N of 16'" in report["footer"].detail
+    assert f"expected 'Page N of {total - 1}'" in report["footer"].detail
 
 
 def test_two_pages_swapped(good, guide):
@@ -209,7 +210,7 @@ def test_two_pages_swapped(good, guide):
     kids[4], kids[5] = kids[5], kids[4]
     report = verify(to_bytes(w), guide)
     assert {"footer", "contents"} <= failing(report)
-    assert "page 5 says 'Page 6 of 17'" in report["footer"].detail
+    assert f"page 5 says 'Page 6 of {len(w.pages)}'" in report["footer"].detail
     assert {"fonts", "metadata", "form", "page-size"}.isdisjoint(failing(report))
 
 
