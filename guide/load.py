@@ -111,7 +111,14 @@ def load_text(text: str, file: str) -> Any:
     """Parse one YAML document; raise ContentError with the parser's line and column."""
     if len(text) > MAX_BYTES:
         raise ContentError([Problem(file, 0, "", f"file is larger than {MAX_BYTES} bytes")])
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow, anywhere in the file
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        ch = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise ContentError([Problem(file, line, "", f"character {ch!r} (U+{ord(ch):04X}) at column {col} "
+                                                    "is not allowed in YAML text; remove it")]) from None
     try:
         try:
             node = loader.get_single_node()

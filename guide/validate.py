@@ -7,6 +7,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,8 @@ class Checker:
         self.ref_keys = set(ref_keys)
         self.term_index = term_index or {}
         self.cited: set[str] = set()
+        # where the first citation and glossary link are: each needs its list printed somewhere
+        self.first_use: dict[str, Problem] = {}
 
     # -- reporting ------------------------------------------------------------------
     def add(self, container: Any, key: Any, path: str, message: str) -> None:
@@ -189,6 +192,8 @@ class Checker:
                         self.add(parent, key, path, f"citation [@{k}] names no reference in references.yaml"
                                  + (f"; did you mean {hint[0]!r}?" if hint else ""))
                 self.cited.update(keys)
+                self.first_use.setdefault("cite", Problem(self.file, line_of(parent, key), path,
+                                                          f"citation [@{keys[0]}]"))
                 spans.append(m.Cite(keys))
             else:
                 shown, _, target = match.group("term").partition("|")
@@ -200,6 +205,8 @@ class Checker:
                              f"glossary link [[{match.group('term')}]] names no term in glossary.yaml"
                              + (f"; did you mean {hint[0]!r}?" if hint else ""))
                     term_id = ""
+                self.first_use.setdefault("term", Problem(self.file, line_of(parent, key), path,
+                                                          f"glossary link [[{match.group('term')}]]"))
                 spans.append(m.TermLink(shown.strip(), term_id))
         if pos < len(raw):
             spans.append(m.Text(raw[pos:]))
@@ -400,6 +407,8 @@ def _regimens(c, body, parent, key, path, seen_ids):
             else:
                 refs.append(k)
                 c.cited.add(k)
+                c.first_use.setdefault("cite", Problem(c.file, line_of(refs_raw, j), _join(_join(p, "refs"), j),
+                                                       f"source {k!r}"))
         if len(c.problems) > before:
             ok = False
             continue
@@ -407,11 +416,17 @@ def _regimens(c, body, parent, key, path, seen_ids):
     return m.RegimenTable(caption, tuple(rows)) if ok and rows else None
 
 
-def _marker(cls):
+def _marker(cls, what: str):
+    """A block that prints a list kept elsewhere; once only, as its entries are link targets."""
     def build(c, body, parent, key, path, seen_ids):
         if body not in (None, {}):
             c.add(parent, key, path, f"takes no settings; write it as '- {key}: {{}}'")
             return None
+        first = seen_ids.get(f"block:{key}")
+        if first:
+            c.add(parent, key, path, f"the {what} can be printed only once {_also(c, first)}")
+            return None
+        seen_ids[f"block:{key}"] = (c.file, line_of(parent, key))
         return cls()
     return build
 
@@ -422,8 +437,8 @@ _BLOCK_BUILDERS: dict[str, Callable[..., m.Block | None]] = {
     "checklist": _checklist,
     "callout": _callout,
     "regimens": _regimens,
-    "glossary": _marker(m.GlossaryList),
-    "references": _marker(m.ReferenceList),
+    "glossary": _marker(m.GlossaryList, "glossary"),
+    "references": _marker(m.ReferenceList, "reference list"),
 }
 
 
@@ -437,6 +452,7 @@ class Loader:
         self.drawable = drawable
         self.problems: list[Problem] = []
         self.cited: set[str] = set()
+        self.first_use: dict[str, Problem] = {}  # in sections; the glossary's own under "glossary:cite"
 
     def shown(self, rel: str) -> str:
         return shown_path(self.dir / rel)
@@ -451,9 +467,11 @@ class Loader:
     def checker(self, rel: str, **kw) -> Checker:
         return Checker(self.shown(rel), self.drawable, **kw)
 
-    def finish(self, c: Checker) -> None:
+    def finish(self, c: Checker, prefix: str = "") -> None:
         self.problems.extend(c.problems)
         self.cited |= c.cited
+        for kind, where in c.first_use.items():
+            self.first_use.setdefault(prefix + kind, where)
 
 
 def _references(ld: Loader) -> tuple[m.Reference, ...]:
@@ -521,7 +539,7 @@ def _glossary(ld: Loader, raw: Any, refs: set[str], index: dict[str, str]) -> tu
             if tid and term and definition:
                 seen[tid] = line_of(tb, "id")
                 out.append(m.Term(tid, term, definition))
-    ld.finish(c)
+    ld.finish(c, prefix="glossary:")
     return tuple(sorted(out, key=lambda t: t.term.lower()))
 
 
@@ -656,6 +674,19 @@ def _content_path(c: Checker, root: Path, value: Any, parent: Any, key: Any, pat
     return str(target)
 
 
+def _lists_printed(ld: Loader, seen_ids: dict[str, tuple[str, int]]) -> None:
+    """Citations link to the reference list and glossary links to the glossary: each must be printed."""
+    glossary = "block:glossary" in seen_ids
+    cite = ld.first_use.get("cite") or (ld.first_use.get("glossary:cite") if glossary else None)
+    if cite and "block:references" not in seen_ids:
+        ld.problems.append(replace(cite, message=f"{cite.message} needs the reference list, but no section prints "
+                                                 "it; add '- references: {}' to a section listed in guide.yaml"))
+    term = ld.first_use.get("term")
+    if term and not glossary:
+        ld.problems.append(replace(term, message=f"{term.message} needs the glossary, but no section prints it; "
+                                                 "add '- glossary: {}' to a section listed in guide.yaml"))
+
+
 def load_guide(content_dir: Path | str, drawable: frozenset[int] | None = None) -> m.Guide:
     """Load and validate a content folder; raise ContentError listing every problem."""
     guide, _ = load_guide_with_usage(content_dir, drawable)
@@ -736,6 +767,8 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                     if section:
                         sections.append(section)
         ld.finish(c)
+    if not ld.problems:  # a whole-guide check, only meaningful once every file reads cleanly
+        _lists_printed(ld, seen_ids)
 
     if ld.problems:
         # by file and line; problems at one place keep the order they were found (text order)

@@ -58,6 +58,9 @@ def test_1_yaml_syntax_errors_keep_line_and_column(here):
     assert problems(here, sections__basics_yaml=HEAD + "\t- paragraph: hi\n") == [
         "content/sections/basics.yaml:4: YAML syntax error at column 1: "
         "found character '\\t' that cannot start any token"]
+    assert problems(here, sections__basics_yaml=HEAD + "  - paragraph: bell\x07here\n") == [
+        "content/sections/basics.yaml:4: character '\\x07' (U+0007) at column 20 is not allowed in YAML text; "
+        "remove it"]
 
 
 # 2 ---------------------------------------------------------------------------------------------
@@ -111,6 +114,16 @@ def test_4_duplicate_section_ids_and_reference_keys(here):
     ]
 
 
+def test_4_the_reference_list_and_glossary_print_once(here):
+    sources = "id: sources\ntitle: Sources\nblocks:\n  - references: {}\n  - glossary: {}\n  - references:\n"
+    assert problems(here, sections__sources_yaml=sources) == [
+        "content/sections/sources.yaml:5: blocks[1].glossary: the glossary can be printed only once "
+        "(also at content/sections/words.yaml:4)",
+        "content/sections/sources.yaml:6: blocks[2].references: the reference list can be printed only once "
+        "(also at line 4)",
+    ]
+
+
 # 5 ---------------------------------------------------------------------------------------------
 def test_5_unknown_citation_and_glossary_link(here):
     text = HEAD + '  - paragraph: "See [@gamma], [[pleurae]] and [[liver]]."\n'
@@ -124,6 +137,16 @@ def test_5_unknown_citation_and_glossary_link(here):
         "content/sections/basics.yaml:27: blocks[4].regimens.rows[0].refs[0]: 'betta' names no reference in "
         "references.yaml; did you mean 'beta'?",
         "content/sections/basics.yaml:27: blocks[4].regimens.rows[0].refs[1]: must be a reference key, not a list",
+    ]
+
+
+def test_5_citations_and_links_need_their_list_printed(here):
+    """Found by test_property: without these, ReportLab failed at save on an undefined destination."""
+    assert problems(here, guide_yaml=GUIDE.replace("  - words\n", "").replace("  - sources\n", "")) == [
+        "content/sections/basics.yaml:4: blocks[0].paragraph: citation [@alpha] needs the reference list, but no "
+        "section prints it; add '- references: {}' to a section listed in guide.yaml",
+        "content/sections/basics.yaml:4: blocks[0].paragraph: glossary link [[pleura]] needs the glossary, but no "
+        "section prints it; add '- glossary: {}' to a section listed in guide.yaml",
     ]
 
 
