@@ -1,10 +1,17 @@
-"""Letter settings (content/letter.yaml) and one recipient in, a cover-letter PDF out.
+"""Letter settings (content/letter.yaml) and one recipient in, a tagged cover-letter PDF out.
 
 The letter is laid out for a #10 window envelope: folded in thirds, the recipient block
 shows through the window, so it sits exactly where the settings say (by default 1.0 in
 from the left and 2.17 in from the top, at most 3.25 x 0.875 in), follows USPS addressing
 guidance (upper case, no punctuation but the ZIP+4 hyphen, city/state/ZIP last, plain
 sans-serif 10-12 pt) and nothing else is printed in or just below it.
+
+Letters are tagged with guide/tagging.py's mechanism (marked content with MCIDs while drawing,
+artifacts for decoration), but each letter's structure is returned as a LetterTags rather
+than written into the letters' PDF: pdfjoin puts it into the packet's structure tree, ahead
+of the guide's. Reading order: letterhead (brand name, tagline, contact: P each), the address
+(a Div with one P per line), date, salutation, body, closing (P each). Fold marks, the
+letterhead rule and logo, and the running header of later pages are artifacts.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +37,8 @@ from reportlab.platypus import Frame, Paragraph, Spacer
 from . import models as m
 from .errors import ContentError, LayoutError, Problem
 from .load import YMap, line_of, load_file
+from .pdfjoin import LetterTags
+from .tagging import Node, Tagger, artifact, declare
 from .theme import Theme, make_theme, register_fonts, variant
 from .validate import Checker
 
@@ -303,8 +313,9 @@ class LetterMaker:
         """The cover letter for one person, as PDF bytes (one page, or more in large print)."""
         return self.render_batch([(who, paper, large_print)])[0]
 
-    def render_batch(self, items: list[tuple[LetterRecipient, str, bool]]) -> tuple[bytes, list[int]]:
-        """Several letters in one PDF (fonts embedded once); returns it and each letter's page count.
+    def render_batch(self, items: list[tuple[LetterRecipient, str, bool]]) -> tuple[bytes, list[LetterTags]]:
+        """Several letters in one PDF (fonts embedded once); returns it and, for each letter, its
+        page count and structure (see LetterTags).
 
         Batching saves the font embedding (about two thirds of a letter's cost); the letters'
         pages and objects come out the same as when rendered alone (see _preseed).
@@ -314,7 +325,7 @@ class LetterMaker:
         c.setTitle(f"Letters: {self.title}")
         c.setAuthor(self.brand.name)
         pdfmetrics.getFont(ADDRESS_FONT).splitString(_preseed(), c._doc)
-        counts = [self._draw(c, who, paper, large_print) for who, paper, large_print in items]
+        tags = [self._draw(c, who, paper, large_print) for who, paper, large_print in items]
         # Page streams Flate-compressed only: ReportLab adds ASCII85 by default (a quarter
         # larger, and about 1 ms a page in its pure-Python encoder). The switch is global
         # and read while saving, so it is set for this save only.
@@ -324,23 +335,27 @@ class LetterMaker:
             c.save()
         finally:
             rl_config.useA85 = saved
-        return buf.getvalue(), counts
+        return buf.getvalue(), tags
 
-    def _draw(self, c: Canvas, who: LetterRecipient, paper: str, large_print: bool) -> int:
+    def _draw(self, c: Canvas, who: LetterRecipient, paper: str, large_print: bool) -> LetterTags:
         problem = address_problem(who.block, self.spec)
         if problem:
             raise LayoutError(problem)
         lay = self._layout(paper, large_print)
         t, (width, height) = lay.theme, lay.page
+        story = self._story(lay, who)
+        structure = declare(story, {})   # binds the story's paragraphs to P elements
+        c.tagger = tagger = Tagger(c, structure)   # a fresh record per letter
+        first_page = c.getPageNumber() - 1
         c.setPageSize(lay.page)
-        self._letterhead(c, lay)
-        self._fold_marks(c, lay)
-        self._address(c, lay, who.block)
+        self._letterhead(c, lay, structure.root)
+        with artifact(c):
+            self._fold_marks(c, lay)
+        self._address(c, lay, who.block, structure.root)
         w = self.spec.window
         left = w.left * inch
         frame_w = width - left - MARGIN_RIGHT
         top = height - (w.top + w.height) * inch - CLEAR_BELOW
-        story = self._story(lay, who)
         frame = Frame(left, MARGIN_BOTTOM, frame_w, top - MARGIN_BOTTOM,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         page = 1
@@ -353,14 +368,19 @@ class LetterMaker:
             c.showPage()
             page += 1
             c.setPageSize(lay.page)
-            self._later_page(c, lay, who, page)
+            with artifact(c):   # a running header, like the guide's
+                self._later_page(c, lay, who, page)
             frame = Frame(left, MARGIN_BOTTOM, frame_w, height - LATER_TOP - MARGIN_BOTTOM - t.sizes.small * 3,
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         c.showPage()
-        return page
+        c.tagger = None
+        return LetterTags(page, letter_elements(tagger, structure.root, first_page))
 
     # -- pieces ------------------------------------------------------------------------------
-    def _letterhead(self, c: Canvas, lay: _Layout) -> None:
+    def _letterhead(self, c: Canvas, lay: _Layout, doc: Node) -> None:
+        """Brand name, tagline and contact line (a P each: the brand name is not a heading of
+        the letter, and the guide's title stays the packet's first heading); rule and logo
+        are artifacts."""
         t = lay.theme
         width, height = lay.page
         left = self.spec.window.left * inch
@@ -368,7 +388,8 @@ class LetterMaker:
         y = height - LETTERHEAD_TOP - head.fontSize
         c.setFillColor(t.colour("primary"))
         c.setFont(t.bold, head.fontSize)
-        c.drawString(left, y, self.brand.name)
+        with marked(c, doc.add("P")):
+            c.drawString(left, y, self.brand.name)
         tag = lay.styles["tagline"]
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, tag.fontSize)
@@ -378,13 +399,15 @@ class LetterMaker:
             lines.append("  |  ".join(contact))
         for line in lines:
             y -= tag.leading
-            c.drawString(left, y, line)
+            with marked(c, doc.add("P")):
+                c.drawString(left, y, line)
         y -= tag.fontSize * 0.6
         c.setStrokeColor(t.colour("accent"))
         c.setLineWidth(2)
-        c.line(left, y, width - MARGIN_RIGHT, y)
-        if self.brand.logo:
-            self._draw_logo(c, width - MARGIN_RIGHT, height - LETTERHEAD_TOP, height - y - LETTERHEAD_TOP - 6)
+        with artifact(c):
+            c.line(left, y, width - MARGIN_RIGHT, y)
+            if self.brand.logo:   # beside the brand name, which says the same in words
+                self._draw_logo(c, width - MARGIN_RIGHT, height - LETTERHEAD_TOP, height - y - LETTERHEAD_TOP - 6)
         window_top = height - self.spec.window.top * inch
         if y < window_top + LETTERHEAD_GAP:
             raise LayoutError(f"the letterhead reaches {(height - y) / inch:.2f} in from the top; it must end "
@@ -408,16 +431,20 @@ class LetterMaker:
             y = height - height * k / 3
             c.line(FOLD_MARK[0], y, FOLD_MARK[1], y)
 
-    def _address(self, c: Canvas, lay: _Layout, block: tuple[str, ...]) -> None:
+    def _address(self, c: Canvas, lay: _Layout, block: tuple[str, ...], doc: Node) -> None:
+        """The USPS block: a Div with a P per line (each line its own text object, so each is
+        its own marked-content sequence and a screen reader keeps the lines apart)."""
         w = self.spec.window
         size = self.spec.address_size
-        top = lay.page[1] - w.top * inch
-        text = c.beginText(w.left * inch, top - pdfmetrics.getAscent(ADDRESS_FONT, size))
-        text.setFont(ADDRESS_FONT, size, address_leading(self.spec))
-        text.setFillColor(colors.black)   # plain black on white reads best for mail scanners
+        x = w.left * inch
+        y = lay.page[1] - w.top * inch - pdfmetrics.getAscent(ADDRESS_FONT, size)
+        c.setFont(ADDRESS_FONT, size)
+        c.setFillColor(colors.black)   # plain black on white reads best for mail scanners
+        div = doc.add("Div")
         for line in block:
-            text.textLine(line)
-        c.drawText(text)
+            with marked(c, div.add("P")):
+                c.drawString(x, y, line)
+            y -= address_leading(self.spec)
 
     def _later_page(self, c: Canvas, lay: _Layout, who: LetterRecipient, page: int) -> None:
         t = lay.theme
@@ -442,6 +469,7 @@ class LetterMaker:
             if len(lay.closings) < 64:
                 lay.closings[signer] = closing
         salutation = Paragraph(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"])
+        salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
 
 
@@ -449,12 +477,63 @@ class _KeptParagraph(Paragraph):
     """A paragraph that is the same in every letter: its lines are broken once per width and
     reused (line breaking is the largest part of laying out a letter)."""
 
+    role = "P"
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, availWidth, availHeight):
         if self._wrapped is None or self._wrapped[0] != availWidth:
             self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
         return self._wrapped[1]
+
+
+@contextmanager
+def marked(c: Canvas, node: Node):
+    """Draw the body of the ``with`` as one marked-content sequence of ``node``."""
+    c.tagger.begin(None, node)
+    try:
+        yield
+    finally:
+        c.tagger.end()
+
+
+def letter_elements(tagger: Tagger, root: Node, first_page: int) -> tuple:
+    """The letter's elements under its Document, in reading order (= drawing order), as
+    LetterTags.elements: (role, parent index or -1, kids), a kid being a child's index or a
+    (page within the letter, MCID) pair. Elements that drew nothing are left out."""
+    ordered: dict[int, list] = {}
+    first: dict[int, int] = {}
+
+    def visit(node: Node) -> bool:
+        items = []
+        for seq, page, what in tagger.content.get(id(node), ()):
+            if not isinstance(what, int):
+                raise LayoutError("a letter cannot carry links or form fields")
+            items.append((seq, (page - first_page, what)))
+        for child in node.children:
+            if visit(child):
+                items.append((first[id(child)], child))
+        if not items:
+            return False
+        items.sort(key=lambda item: item[0])
+        ordered[id(node)] = items
+        first[id(node)] = items[0][0]
+        return True
+
+    elements: list = []
+
+    def register(node: Node, parent: int) -> int:
+        index = len(elements)
+        elements.append(None)
+        kids = tuple(register(x, index) if isinstance(x, Node) else x for _, x in ordered[id(node)])
+        elements[index] = (node.role, parent, kids)
+        return index
+
+    if visit(root):
+        for _, x in ordered[id(root)]:
+            if not isinstance(x, Node):
+                raise LayoutError("letter content was marked for the document itself, not an element")
+            register(x, -1)
+    return tuple(elements)
 
 
 def _fill(frame: Frame, story: list, c: Canvas) -> bool:

@@ -1,6 +1,7 @@
 """Recipients CSV + letter settings + guide content in; one mailing packet PDF per person out
-(a cover letter for a #10 window envelope, then the guide in the edition they asked for),
-with rejects.csv, manifest.csv and, on request, one combined print file in mailing order.
+(a cover letter for a #10 window envelope, then the guide in the edition they asked for;
+tagged for screen readers like the guide, the letter's structure ahead of the guide's), with
+rejects.csv, manifest.csv and, on request, one combined print file in mailing order.
 
 The run, in order:
   load the guide and letter.yaml
@@ -49,7 +50,7 @@ from .output import TMP_PREFIX, TMP_SUFFIX, atomic_write
 from .pdfjoin import Edition, LetterParts, PrintFile, atomic_stream, letter_parts, packet_pdf
 from .recipient import font_problem
 
-FORMAT = 1                 # bump when packet bytes change for the same inputs (forces rebuilds)
+FORMAT = 2                 # bump when packet bytes change for the same inputs (forces rebuilds)
 DEFAULT_OUT = Path("out/packets")
 MANIFEST = "manifest.csv"
 REJECTS = "rejects.csv"
@@ -463,8 +464,8 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
         need.append(k)
     if need:
         items = [(batch[k][0].who, batch[k][0].edition.paper, batch[k][0].edition.large_print) for k in need]
-        pdf, counts = s.maker.render_batch(items)
-        for k, parts in zip(need, letter_parts(pdf, counts), strict=True):
+        pdf, tags = s.maker.render_batch(items)
+        for k, parts in zip(need, letter_parts(pdf, tags), strict=True):
             job = batch[k][0]
             r = results[k]
             if r is None:

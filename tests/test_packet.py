@@ -1,4 +1,5 @@
-"""Mailing packets: recipients CSV -> letters in the window, packets, rejects, manifest, resume, print file."""
+"""Mailing packets: recipients CSV -> letters in the window, packets, rejects, manifest, resume, print file,
+and each packet a tagged PDF (the letter's structure ahead of the guide's)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import hashlib
 import io
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +22,7 @@ from conftest import CONTENT, ROOT, built
 from pypdf import PdfReader
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 
 from guide.errors import ContentError
 from guide.letter import (
@@ -35,6 +38,7 @@ from guide.letter import (
 from guide.packet import MANIFEST, REJECTS, RowChecker, make_packets, map_header, read_rows
 from guide.pdfjoin import Edition, letter_parts, packet_pdf
 from guide.recipient import font_problem
+from guide.tagging import check_accessibility, read_tree
 
 DAY = dt.date(2026, 12, 1)
 HEADER = ["Name", "Address Line 1", "address 2", "City", "State", "Zip Code", "Edition", "Sections", "Advocate"]
@@ -271,11 +275,12 @@ def test_one_letter_alone_or_in_a_batch_gives_the_same_packet(guide_model):
 
     items = [(who("Ann"), "letter", True), (who("Zoë Żak"), "letter", True), (who("Bo"), "letter", False),
              (who("Zoë Żak"), "letter", False)]
-    pdf, counts = maker.render_batch(items)
-    assert counts == [2, 2, 1, 1]   # the large-print letters run to a second page
-    batched = letter_parts(pdf, counts)
+    pdf, tags = maker.render_batch(items)
+    assert [t.pages for t in tags] == [2, 2, 1, 1]   # the large-print letters run to a second page
+    batched = letter_parts(pdf, tags)
     for k in (1, 3):   # a letter after others (sharing fonts and laid-out paragraphs) = the letter alone
-        alone = letter_parts(LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch([items[k]])[0])
+        alone = letter_parts(*LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch([items[k]]))
+        assert alone[0].elements == batched[k].elements   # the same structure, MCIDs numbered per page
         assert packet_pdf(edition, alone[0])[0] == packet_pdf(edition, batched[k])[0]
 
 
@@ -389,3 +394,74 @@ def test_window_geometry_is_a_setting(tmp_path):
     text, x, y, size, _ = next(r for r in text_runs(page) if r[0] == "ANN LEE")
     assert x == pytest.approx(0.9 * inch)
     assert float(page.mediabox.height) - y - pdfmetrics.getAscent(ADDRESS_FONT, size) == pytest.approx(2.0 * inch)
+
+
+def test_each_packet_is_tagged_with_the_letter_ahead_of_the_guide(run, guide_model):
+    """One structure tree per packet: the letter's elements first (on the letter's pages, with
+    StructParents keys after the guide's), then the guide's, and the whole passes the check."""
+    _, out, _ = run
+    for rec in manifest(out):
+        data = (out / rec["file"]).read_bytes()
+        ok, detail = check_accessibility(data)
+        assert ok, (rec["file"], detail)
+    data = (out / "000003-b-ann-b-co.pdf").read_bytes()   # large print: a two-page letter
+    reader = PdfReader(io.BytesIO(data))
+    (doc,) = read_tree(reader).kids
+    assert doc.role == "Document"
+    kids = doc.kids
+    brand = guide_model.brand
+    assert [k.text for k in kids[:2]] == [brand.name, brand.tagline]
+    assert kids[2].role == "Div" and [p.text for p in kids[2].kids] == ["B ANN B CO", "1 ELM RD", "BOSTON MA 02134"]
+    letter = [k for k in kids if all(page < 2 for (page, _), _ in k.pieces())]
+    assert kids[:len(letter)] == letter   # the letter's elements, all ahead of the guide's
+    assert any(k.text == "Dear <b>Ann</b> & Co," for k in letter)
+    assert "Jane Roe" in letter[-1].text and {page for k in letter for (page, _), _ in k.pieces()} == {0, 1}
+    assert any(len({p for p, _ in k.mcids}) == 2 for k in letter)   # a paragraph goes on to page 2
+    assert not any(re.fullmatch(r"H[1-6]", k.role) for k in letter)
+    # the letter's pages take the ParentTree keys after the guide's
+    keys = [int(p["/StructParents"]) for p in reader.pages]
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    assert keys[2:] == list(range(len(reader.pages) - 2))
+    assert keys[:2] == [int(root["/ParentTreeNextKey"]) - 2, int(root["/ParentTreeNextKey"]) - 1]
+    assert keys[0] > max(keys[2:])
+    assert all(p["/Tabs"] == "/S" for p in reader.pages)
+    assert str(reader.trailer["/Root"]["/Lang"]) == guide_model.language
+    # behind the letter, the guide's tree is the edition's own: the same headings in the same order
+    packet = read_tree((out / "000002-ann-smith.pdf").read_bytes())
+    alone = read_tree(built()[0])
+
+    def headings(tree) -> list[tuple[str, str]]:
+        return [(k.role, k.text) for k in tree.walk() if re.fullmatch(r"H[1-6]", k.role)]
+
+    assert headings(packet) == headings(alone) and headings(alone)[0] == ("H1", guide_model.title)
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+def test_pdfinfo_reads_the_letter_then_the_guide(run, guide_model):
+    _, out, _ = run
+    text = subprocess.run(["pdfinfo", "-struct-text", str(out / "000002-ann-smith.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    order = ['"ANN SMITH"', '"SPRINGFIELD IL 62704-1234"', '"Dear Ann Smith,"', '"With warm regards,',
+             f'"{guide_model.title}"', *(f'"{s.title}"' for s in guide_model.sections)]
+    at = [text.find(s) for s in order]
+    assert -1 not in at and at == sorted(at), dict(zip(order, at, strict=True))
+    assert text.startswith("Document\n  P (block)\n")
+
+
+def test_pdfua_checker_finds_nothing_in_a_packet_and_flags_an_untagged_letter(run, tmp_path):
+    import pdfua  # the test extra installs it
+
+    _, out, _ = run
+    report = pdfua.validate(str(out / "000003-b-ann-b-co.pdf"))
+    assert [(f.rule_id, f.message) for f in report.findings] == []
+    # it can fail: the same guide behind a letter drawn without tags
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1)
+    c.setFont("Atkinson", 12)
+    c.drawString(72, 700, "Dear Ann,")
+    c.showPage()
+    c.save()
+    bad = tmp_path / "untagged-letter.pdf"
+    bad.write_bytes(packet_pdf(Edition(built()[0]), letter_parts(buf.getvalue())[0])[0])
+    assert "UA-01-003" in {f.rule_id for f in pdfua.validate(str(bad)).findings}
+    assert not check_accessibility(bad.read_bytes())[0]
