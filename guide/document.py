@@ -72,9 +72,11 @@ class GuideDoc(BaseDocTemplate):
         self.state.finish(self.page)
 
     # -- stuck-layout guard -----------------------------------------------------------
-    # ReportLab can split a table cell that holds a list forever (a callout with one long
-    # bullet: each page gets a sliver and the rest goes on). A block whose pieces have run
-    # over more pages than its own height needs (plus slack) is stuck: stop and name it.
+    # ReportLab 5.1 can split a table forever: a callout (a one-column table that may split
+    # inside a row) with one long bullet puts a sliver on each new page, and one with several
+    # paragraphs that runs over a page re-splits on the same page without end. A block whose
+    # pieces run over more pages than its height needs (plus slack), or that has been split
+    # into more pieces on one page than any page could hold, is stuck: stop and name it.
     def watch(self, story: list) -> None:
         self._originals = {id(f): f for f in story}
         self._current = None
@@ -85,11 +87,18 @@ class GuideDoc(BaseDocTemplate):
             f = flowables[0]
             if id(f) in originals:
                 self._current, self._first_page, self._allowed = f, self.page, None
-            elif self._current is not None and self.page - self._first_page > STUCK_SLACK_PAGES:
-                if self._allowed is None:
-                    self._allowed = STUCK_SLACK_PAGES + _pages_needed(self._current, self.theme)
-                if self.page - self._first_page > self._allowed:
+                self._piece_page, self._pieces = self.page, 0
+            elif self._current is not None:
+                if self.page != self._piece_page:
+                    self._piece_page, self._pieces = self.page, 0
+                self._pieces += 1
+                if self._pieces > STUCK_PIECES_ON_A_PAGE:
                     raise _Stuck(self._current)
+                if self.page - self._first_page > STUCK_SLACK_PAGES:
+                    if self._allowed is None:
+                        self._allowed = STUCK_SLACK_PAGES + _pages_needed(self._current, self.theme)
+                    if self.page - self._first_page > self._allowed:
+                        raise _Stuck(self._current)
         super().handle_flowable(flowables)
 
     # -- page decoration ------------------------------------------------------------
@@ -160,8 +169,8 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
             doc.multiBuild(story, maxPasses=6)
     except _Stuck as exc:
         where = _where(guide, theme, options, story, exc.flowable)
-        raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: it keeps splitting across "
-                          "pages without fitting; shorten it or split it into several blocks") from None
+        raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: ReportLab keeps splitting it "
+                          "without ever fitting it on a page; shorten it or split it into several blocks") from None
     except RLLayoutError:
         where = _where(guide, theme, options, story, getattr(doc, "_current", None))
         raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: it is too large for a page "
@@ -175,6 +184,7 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
 
 
 STUCK_SLACK_PAGES = 2
+STUCK_PIECES_ON_A_PAGE = 500  # a page holds about 50 lines; a normal split makes a few pieces a page
 _KINDS = {m.Paragraph: "paragraph", m.BulletList: "bullets", m.Checklist: "checklist", m.Callout: "callout",
           m.RegimenTable: "regimens", m.GlossaryList: "glossary", m.ReferenceList: "references"}
 

@@ -239,11 +239,15 @@ def test_8_a_block_that_cannot_fit_names_its_section_and_path(here, monkeypatch)
         "several blocks")
 
 
-def test_8_a_long_bullet_in_a_callout_ends_in_a_pdf_or_a_named_block(here):
-    """ReportLab 5.1 splits a table cell holding a list forever; the build must stop and say where."""
-    bullet = " ".join(["words"] * 170)
-    text = HEAD + f'  - callout:\n      title: T\n      blocks:\n        - bullets: ["{bullet}"]\n'
-    write_content(here, sections__basics_yaml=text)
+LONG_BULLET = '        - bullets: ["' + " ".join(["words"] * 170) + '"]\n'
+SIX_PARAGRAPHS = "".join(f"        - paragraph: Paragraph {i} {'text ' * 60}\n" for i in range(6))
+
+
+@pytest.mark.parametrize("inside", [LONG_BULLET, SIX_PARAGRAPHS], ids=["one-long-bullet", "six-paragraphs"])
+def test_8_a_callout_over_a_page_ends_in_a_pdf_or_a_named_block(here, inside):
+    """ReportLab 5.1 re-splits such a callout (a one-column table split inside rows) without end:
+    page after page for the bullet, on one page for the paragraphs. The build stops and says where."""
+    write_content(here, sections__basics_yaml=HEAD + "  - callout:\n      title: T\n      blocks:\n" + inside)
     guide = load("content")
     start = time.perf_counter()
     with deadline(60):
@@ -252,8 +256,8 @@ def test_8_a_long_bullet_in_a_callout_ends_in_a_pdf_or_a_named_block(here):
         except LayoutError as exc:
             assert str(exc) == (
                 "section 'basics' (sections/basics.yaml), blocks[0].callout: cannot be laid out in the large-print "
-                "edition: it keeps splitting across pages without fitting; shorten it or split it into several "
-                "blocks")
+                "edition: ReportLab keeps splitting it without ever fitting it on a page; shorten it or split it "
+                "into several blocks")
         else:
             assert len(PdfReader(io.BytesIO(pdf)).pages) == pages
     assert time.perf_counter() - start < 30
