@@ -198,6 +198,9 @@ class Checker:
             else:
                 shown, _, target = match.group("term").partition("|")
                 target = (target or shown).strip()
+                if not shown.strip():
+                    self.add(parent, key, path, f"glossary link [[{match.group('term')}]] shows no words; "
+                                                "write it as [[words to show|term]]")
                 term_id = self.term_index.get(target.lower())
                 if term_id is None:
                     hint = difflib.get_close_matches(target.lower(), sorted(self.term_index), n=1)

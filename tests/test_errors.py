@@ -126,12 +126,14 @@ def test_4_the_reference_list_and_glossary_print_once(here):
 
 # 5 ---------------------------------------------------------------------------------------------
 def test_5_unknown_citation_and_glossary_link(here):
-    text = HEAD + '  - paragraph: "See [@gamma], [[pleurae]] and [[liver]]."\n'
+    text = HEAD + '  - paragraph: "See [@gamma], [[pleurae]], [[liver]] and [[|pleura]]."\n'
     assert problems(here, sections__basics_yaml=text) == [
         "content/sections/basics.yaml:4: blocks[0].paragraph: citation [@gamma] names no reference in references.yaml",
         "content/sections/basics.yaml:4: blocks[0].paragraph: glossary link [[pleurae]] names no term in "
         "glossary.yaml; did you mean 'pleura'?",
         "content/sections/basics.yaml:4: blocks[0].paragraph: glossary link [[liver]] names no term in glossary.yaml",
+        "content/sections/basics.yaml:4: blocks[0].paragraph: glossary link [[|pleura]] shows no words; "
+        "write it as [[words to show|term]]",
     ]
     assert problems(here, sections__basics_yaml=BASICS.replace("refs: [beta]", "refs: [betta, [beta]]")) == [
         "content/sections/basics.yaml:27: blocks[4].regimens.rows[0].refs[0]: 'betta' names no reference in "
