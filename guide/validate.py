@@ -462,10 +462,13 @@ class Loader:
 
     def read(self, rel: str) -> Any:
         try:
-            return load_file(self.dir / rel, self.shown(rel))
+            raw = load_file(self.dir / rel, self.shown(rel))
         except ContentError as exc:
             self.problems.extend(exc.problems)
             return None
+        if raw is None:
+            self.problems.append(Problem(self.shown(rel), 0, "", "the file is empty"))
+        return raw
 
     def checker(self, rel: str, **kw) -> Checker:
         return Checker(self.shown(rel), self.drawable, **kw)

@@ -75,6 +75,13 @@ def test_2_missing_key_wrong_type_and_empty_list(here):
     ]
 
 
+def test_2_an_empty_file(here):
+    assert problems(here, references_yaml="# nothing yet\n", glossary_yaml="")[:2] == [
+        "content/glossary.yaml: the file is empty",
+        "content/references.yaml: the file is empty",
+    ]
+
+
 def test_2_a_wrong_date_is_named_by_the_loader(here):
     assert problems(here, guide_yaml=GUIDE.replace("2026-11-27", "2026-13-45")) == [
         "content/guide.yaml:6: '2026-13-45' is not a valid date"]
