@@ -161,3 +161,84 @@ class WriteLine(Flowable):
         c.setLineWidth(0.8)
         c.line(0, 2, self.width, 2)
         c.restoreState()
+
+
+def _between(above: Flowable, below: Flowable) -> float:
+    return max(above.getSpaceAfter(), below.getSpaceBefore())
+
+
+class Panel(Flowable):
+    """Flowables on a tinted panel with a coloured bar at the left (callouts).
+
+    Unlike a one-column Table it splits inside its contents, page after page, so a long
+    callout flows like the text around it; the panel and bar are drawn as decoration.
+    """
+
+    def __init__(self, content: list, tint, bar, bar_width: float, padding: float, role: str = "Callout"):
+        super().__init__()
+        self.content = list(content)
+        self.tint, self.bar, self.bar_width, self.padding = tint, bar, bar_width, padding
+        self.role = role
+        self._sizes: list[tuple[float, float]] = []
+
+    def _inner(self, availWidth: float) -> float:
+        return availWidth - 2 * self.padding - self.bar_width
+
+    def _gap(self, i: int) -> float:
+        """Space above child i: the larger of its space before and the last one's space after."""
+        return _between(self.content[i - 1], self.content[i]) if i else 0.0
+
+    def wrap(self, availWidth, availHeight):
+        inner = self._inner(availWidth)
+        self._sizes = [f.wrapOn(self.canv, inner, availHeight) for f in self.content]
+        body = sum(h for _, h in self._sizes) + sum(self._gap(i) for i in range(len(self.content)))
+        self.width, self.height = availWidth, body + 2 * self.padding
+        return self.width, self.height
+
+    def split(self, availWidth, availHeight):
+        """Fill this page with whole children, then with the part of the next one that fits."""
+        inner = self._inner(availWidth)
+        room = availHeight - 2 * self.padding
+        queue, first, used = list(self.content), [], 0.0
+
+        def fits(f) -> float | None:
+            gap = _between(first[-1], f) if first else 0.0
+            _, h = f.wrapOn(self.canv, inner, availHeight)
+            return gap + h if used + gap + h <= room else None
+
+        while queue:
+            step = fits(queue[0])
+            if step is None:
+                gap = _between(first[-1], queue[0]) if first else 0.0
+                parts = queue[0].splitOn(self.canv, inner, room - used - gap) if room - used - gap > 0 else []
+                if not parts or parts == [queue[0]]:
+                    break
+                queue[0:1] = parts  # a container may split into many pieces: take those that fit
+                step = fits(queue[0])
+                if step is None:
+                    break
+            first.append(queue.pop(0))
+            used += step
+        if not first:
+            return []
+        return [self._copy(first), self._copy(queue)] if queue else [self]
+
+    def _copy(self, content: list) -> Panel:
+        return Panel(content, self.tint, self.bar, self.bar_width, self.padding, self.role)
+
+    def draw(self) -> None:
+        from .tagging import artifact
+
+        c = self.canv
+        with artifact(c):
+            c.saveState()
+            c.setFillColor(self.tint)
+            c.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            c.setFillColor(self.bar)
+            c.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+            c.restoreState()
+        y = self.height - self.padding
+        x = self.bar_width + self.padding
+        for i, (f, (_, h)) in enumerate(zip(self.content, self._sizes)):
+            y -= self._gap(i) + h
+            f.drawOn(c, x, y)

@@ -14,7 +14,7 @@ from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListIte
                                 NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle)
 
 from . import models as m
-from .flowables import Checkbox, ContentsLine, PassState, WriteLine, with_role
+from .flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, with_role
 from .options import BuildOptions
 from .theme import Theme, variant
 
@@ -162,21 +162,10 @@ def callout(block: m.Callout, ctx: Ctx) -> list:
     inner: list = []
     for b in block.blocks:
         inner.extend(render_block(b, ctx))
-    rows = [[para(escape(block.title), t.style("callout_title"), block_heading(ctx))]] + [[f] for f in inner]
-    pad = t.sizes.body * 0.9
-    table = Table(rows, colWidths=[t.frame_width], splitInRow=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), t.colour("tint")),
-        ("LINEBEFORE", (0, 0), (0, -1), 5, t.colour("primary")),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad),
-        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, 0), pad),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), pad * 0.5),
-        ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
-    ]))
-    return [with_role(table, "Callout"), Spacer(1, t.sizes.body)]
+    title = para(escape(block.title), t.style("callout_title"), block_heading(ctx))
+    panel = Panel([title, *inner], t.colour("tint"), t.colour("primary"), bar_width=5,
+                  padding=t.sizes.body * 0.9)
+    return [panel, Spacer(1, t.sizes.body)]
 
 
 def _fmt(value: float | None, unit: str = "") -> str:

@@ -350,6 +350,11 @@ class _Walker:
                 _bind(f, (item or where.add("LI")).add("LBody"))
             elif role == "BibEntry":
                 _bind(f, where.add("LI").add("LBody").add("BibEntry"))
+            elif hasattr(f, "content") and role == "Callout":
+                # a panel (guide.flowables.Panel) holds blocks: a Div around their elements
+                for c in held:
+                    _bind(c, parent.add("P"))
+                self.place(f.content, where.add(_std(role)))
             elif isinstance(f, ListFlowable):
                 self.list(f, where, held)
             elif isinstance(f, Table):

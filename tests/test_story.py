@@ -109,3 +109,50 @@ def test_selecting_an_unknown_section_is_a_content_error(guide_model):
     with pytest.raises(ContentError) as err:
         select_sections(guide_model, ("symptons",))
     assert str(err.value).startswith("--sections: no section 'symptons'; choose from: overview, symptoms")
+
+
+def test_a_long_callout_splits_across_pages_and_keeps_every_paragraph(guide_model):
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from guide.flowables import Panel
+
+    theme = make_theme(guide_model.brand, large_print=True)
+    c = Ctx(guide_model, theme, BuildOptions(large_print=True), PassState())
+    words = "Connect with other people facing mesothelioma and their caregivers. " * 4
+    block = m.Callout("Consider the following", tuple(m.Paragraph((m.Text(f"{i}. {words}"),)) for i in range(12)))
+    panel = render_block(block, c)[0]
+    assert isinstance(panel, Panel)
+    canvas = Canvas(io.BytesIO())
+    pieces, rest = [], panel
+    while rest is not None:
+        rest.canv = canvas
+        _, h = rest.wrap(theme.frame_width, theme.frame_height)
+        if h <= theme.frame_height:
+            pieces.append(rest)
+            break
+        parts = rest.split(theme.frame_width, theme.frame_height)
+        assert len(parts) == 2, "a panel taller than the page splits in two"
+        parts[0].canv = canvas
+        assert parts[0].wrap(theme.frame_width, theme.frame_height)[1] <= theme.frame_height
+        pieces.append(parts[0])
+        rest = parts[1]
+    assert len(pieces) >= 3
+    texts = [_drawn_words(f, theme.frame_width) for p in pieces for f in p.content]
+    joined = "".join("".join(texts).split())  # split pieces break lines; compare without spaces
+    missing = [i for i in range(12) if f"{i}.Connect" not in joined]
+    assert not missing
+    assert joined.count("Connectwithotherpeople") == 12 * 4
+
+
+def _drawn_words(paragraph, width: float) -> str:
+    """The words a (possibly split) paragraph will draw, from its laid-out lines."""
+    paragraph.wrap(width, 1e6)
+    words = []
+    for line in paragraph.blPara.lines:
+        if isinstance(line, tuple):
+            words += line[1]
+        else:
+            words += [w.text if hasattr(w, "text") else str(w) for w in getattr(line, "words", [])]
+    return " ".join(words)
