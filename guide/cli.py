@@ -136,7 +136,11 @@ def cmd_build(args) -> int:
     from .build import build
 
     result = build(_content_dir(args), args.out, _options(args))
-    print(f"wrote {result.path} ({result.pages} pages) in {result.seconds:.2f} s")
+    if args.print_mode == "booklet":  # the file's pages are sheet sides, two guide pages each
+        what = f"{result.pages * 2} guide pages on {result.pages} sheet sides"
+    else:
+        what = f"{result.pages} pages"
+    print(f"wrote {result.path} ({what}) in {result.seconds:.2f} s")
     return 0
 
 

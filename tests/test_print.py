@@ -334,7 +334,7 @@ def test_cli_writes_the_booklet_under_a_name_that_says_so(tmp_path, guide_model,
     out = tmp_path / name
     assert main(["--print", "booklet", "--cmyk", "--out", str(out)]) == 0
     r = PdfReader(out)
-    assert f"({len(r.pages)} pages)" in capsys.readouterr().out
+    assert f"({len(r.pages) * 2} guide pages on {len(r.pages)} sheet sides)" in capsys.readouterr().out
     assert len(r.pages) * 2 % 4 == 0
     assert float(r.pages[0].mediabox.width) == 2 * PAPERS["letter"][0]
     assert colour_problems(r) == []
