@@ -107,6 +107,10 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
+# PyYAML's libyaml binding when the wheel has it; errors are re-parsed with the Python parser
+FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
 def load_text(text: str, file: str) -> Any:
     """Parse one YAML document; raise ContentError with the parser's line and column."""
     if len(text) > MAX_BYTES:
@@ -119,6 +123,17 @@ def load_text(text: str, file: str) -> Any:
         ch = chr(exc.character) if isinstance(exc.character, int) else exc.character
         raise ContentError([Problem(file, line, "", f"character {ch!r} (U+{ord(ch):04X}) at column {col} "
                                                     "is not allowed in YAML text; remove it")]) from None
+    if FAST_LOADER is not None:  # libyaml: about 5x faster on valid content
+        fast = FAST_LOADER(text)
+        try:
+            node = fast.get_single_node()
+            return None if node is None else _Builder(fast, file).build(node)
+        except yaml.YAMLError:
+            pass  # the pure-Python parser below reports where and why, in its own words
+        except RecursionError:
+            raise ContentError([Problem(file, 0, "", "YAML is nested too deeply")]) from None
+        finally:
+            fast.dispose()
     try:
         try:
             node = loader.get_single_node()
