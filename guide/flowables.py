@@ -95,7 +95,8 @@ class ContentsLine(Flowable):
         c.saveState()
         c.setFont(st.fontName, st.fontSize)
         c.setFillColor(st.textColor)
-        c.drawRightString(self.avail, baseline, label)
+        # a leading space (invisible when right-aligned) keeps title and number apart for text readers
+        c.drawRightString(self.avail, baseline, f" {label}")
         # dotted leader from the end of the last line to the number
         last_w = self._last_line_width()
         x0 = self.indent + last_w + 6
