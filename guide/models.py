@@ -55,6 +55,16 @@ def plain(inline: Inline, numbers: dict[str, int] | None = None) -> str:
     return "".join(out)
 
 
+def figure(value: float | None, unit: str = "") -> str:
+    """A regimen figure as printed: 12.1, 13, 41.3% -- or an em dash where the source gives none."""
+    return "\u2014" if value is None else f"{value:g}{unit}"
+
+
+def long_date(day: dt.date) -> str:
+    """A date as the guide prints it: 27 November 2026."""
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
 # ---- blocks ------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -168,13 +168,6 @@ def callout(block: m.Callout, ctx: Ctx) -> list:
     return [panel, Spacer(1, t.sizes.body)]
 
 
-def _fmt(value: float | None, unit: str = "") -> str:
-    if value is None:
-        return "\u2014"
-    text = f"{value:g}"
-    return text + unit
-
-
 def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
     t = ctx.theme
     headers = ["Regimen", "Drugs", "Median survival (months)", "Response rate", "Evidence", "Sources"]
@@ -191,8 +184,8 @@ def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
         rows.append([
             para(escape(r.regimen), cell, "TD"),
             para(escape(", ".join(r.drugs)), cell, "TD"),
-            _fmt(r.median_survival_months),
-            _fmt(r.response_rate_percent, "%"),
+            m.figure(r.median_survival_months),
+            m.figure(r.response_rate_percent, "%"),
             para(escape(r.evidence.label(r.year)), cell, "TD"),
             para(f"[{refs}]", cell, "TD"),
         ])
@@ -226,8 +219,8 @@ def _decimal_room(style) -> float:
 def _column_widths(block: m.RegimenTable, headers: list[str], total: float, size: float,
                    pad: float) -> list[float] | None:
     """Widths that fit every column's longest word at the body size, or None if none do."""
-    columns = list(zip(*[[r.regimen, ", ".join(r.drugs), _fmt(r.median_survival_months),
-                          _fmt(r.response_rate_percent, "%"), r.evidence.label(r.year),
+    columns = list(zip(*[[r.regimen, ", ".join(r.drugs), m.figure(r.median_survival_months),
+                          m.figure(r.response_rate_percent, "%"), r.evidence.label(r.year),
                           "[" + ", ".join("00" for _ in r.refs) + "]"]
                          for r in block.rows]))
     minimum, natural = [], []
@@ -259,8 +252,8 @@ def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
                          for k in r.refs)
         lines = [
             ("Drugs", escape(", ".join(r.drugs))),
-            ("Median survival", escape(_fmt(r.median_survival_months, " months"))),
-            ("Response rate", escape(_fmt(r.response_rate_percent, "%"))),
+            ("Median survival", escape(m.figure(r.median_survival_months, " months"))),
+            ("Response rate", escape(m.figure(r.response_rate_percent, "%"))),
             ("Evidence", escape(r.evidence.label(r.year))),
             ("Sources", f"[{refs}]"),
         ]
@@ -350,8 +343,7 @@ def cover(ctx: Ctx) -> list:
 
 
 def reviewed(g: m.Guide) -> str:
-    d = g.last_reviewed
-    return f"{d.day} {d.strftime('%B')} {d.year}"
+    return m.long_date(g.last_reviewed)
 
 
 def contents(ctx: Ctx) -> list:

@@ -510,14 +510,8 @@ def reader_text(inline: m.Inline, numbers: dict[str, int]) -> str:
     return "".join(out)
 
 
-def reviewed(day) -> str:
-    """The review date as the layout prints it (story.reviewed; not imported, as that loads platypus)."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
-def fmt_figure(value: float | None, unit: str = "") -> str:
-    """A regimen figure as the layout prints it: 12.1, 13, 41.3% or an em dash for none."""
-    return "\u2014" if value is None else f"{value:g}{unit}"
+reviewed = m.long_date  # the same wording functions the layout prints with
+fmt_figure = m.figure
 
 
 def regimen_forms(row: m.Regimen, numbers: dict[str, int]) -> list[str]:
