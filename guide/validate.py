@@ -597,6 +597,39 @@ def _colour(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> m.Colour 
 
 
 COLOUR_ROLES = ("primary", "accent", "text", "tint")
+# Colours that text is printed in, and the backgrounds it stands on (accent is decoration only).
+# WCAG 2 asks for a contrast of at least 4.5:1 for body text; white text on primary counts too.
+TEXT_ON = {"text": ("white", "tint"), "primary": ("white", "tint")}
+MIN_CONTRAST = 4.5
+
+
+def _luminance(rgb: str) -> float:
+    """WCAG 2 relative luminance of "#rrggbb"."""
+    def channel(v: int) -> float:
+        x = v / 255
+        return x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(int(rgb[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _check_contrast(c: Checker, cb: Any, colours: dict[str, m.Colour]) -> None:
+    for role, grounds in TEXT_ON.items():
+        if role not in colours:
+            continue
+        for ground in grounds:
+            other = "#ffffff" if ground == "white" else colours.get(ground, None) and colours[ground].rgb
+            if not other:
+                continue
+            ratio = contrast(colours[role].rgb, other)
+            if ratio < MIN_CONTRAST:
+                c.add(cb, role, f"colours.{role}",
+                      f"text in this colour on {ground} has a contrast of {ratio:.1f}:1; "
+                      f"readers need at least {MIN_CONTRAST:g}:1 (choose a darker colour)")
 
 
 def _brand(ld: Loader) -> m.Brand | None:
@@ -618,6 +651,8 @@ def _brand(ld: Loader) -> m.Brand | None:
                 col = _colour(c, cb[role], cb, role, f"colours.{role}")
                 if col:
                     colours[role] = col
+        if cb is not None:
+            _check_contrast(c, cb, colours)
     contact: dict[str, str | None] = {"phone": None, "web": None, "address": None}
     if body.get("contact") is not None:
         cb = c.mapping(body["contact"], body, "contact", "contact", [], ["phone", "web", "address"])

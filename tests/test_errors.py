@@ -394,3 +394,30 @@ def test_a_failed_build_leaves_the_previous_pdf_alone(here):
     assert main(["build", "--content", "content", "--out", str(out)]) == 2
     assert out.read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["guide.pdf"]
+
+
+# brand colours ---------------------------------------------------------------------------------
+def test_brand_colours_too_pale_for_text_are_refused_with_their_contrast(here):
+    pale = BRAND.replace('primary: {rgb: "#1f4e79"}', 'primary: {rgb: "#f2b134"}').replace(
+        'text: {rgb: "#1a1a1a"}', 'text: {rgb: "#999999"}')
+    assert problems(here, brand_yaml=pale) == [
+        "content/brand.yaml:4: colours.primary: text in this colour on white has a contrast of 1.9:1; "
+        "readers need at least 4.5:1 (choose a darker colour)",
+        "content/brand.yaml:4: colours.primary: text in this colour on tint has a contrast of 1.7:1; "
+        "readers need at least 4.5:1 (choose a darker colour)",
+        "content/brand.yaml:6: colours.text: text in this colour on white has a contrast of 2.8:1; "
+        "readers need at least 4.5:1 (choose a darker colour)",
+        "content/brand.yaml:6: colours.text: text in this colour on tint has a contrast of 2.6:1; "
+        "readers need at least 4.5:1 (choose a darker colour)",
+    ]
+
+
+def test_the_shipped_brand_colours_have_readable_contrast():
+    from conftest import CONTENT
+
+    from guide.validate import MIN_CONTRAST, contrast
+
+    brand = load(CONTENT).brand
+    for role in ("text", "primary"):
+        for ground in ("#ffffff", brand.colours["tint"].rgb):
+            assert contrast(brand.colours[role].rgb, ground) >= MIN_CONTRAST
