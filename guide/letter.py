@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from .escape import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors

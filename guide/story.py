@@ -6,7 +6,7 @@ No rendering happens here; each flowable carries its role for later tagging.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from .escape import escape
 
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth

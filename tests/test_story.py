@@ -156,3 +156,13 @@ def _drawn_words(paragraph, width: float) -> str:
         else:
             words += [w.text if hasattr(w, "text") else str(w) for w in getattr(line, "words", [])]
     return " ".join(words)
+
+
+@pytest.mark.parametrize("text", ["AT&T", "temp <38", '<img src="/etc/passwd"/>', "&amp; already", '"q" \'s\''])
+def test_escape_matches_the_standard_library(text):
+    from xml.sax.saxutils import escape as standard
+
+    from guide.escape import escape
+
+    assert escape(text) == standard(text)
+    assert escape(text, {'"': "&quot;"}) == standard(text, {'"': "&quot;"})
