@@ -82,7 +82,7 @@ def _usage(sections: list[m.Section], guide: m.Guide) -> tuple[set[str], set[str
 
     sub = replace(guide, sections=tuple(sections))
     for _, block in sub.blocks():
-        for inline in inlines(block):
+        for inline in m.inline_runs(block):
             scan(inline)
     # a definition may link on to other terms or cite: follow until nothing new
     terms = {t.id: t for t in guide.glossary}
@@ -95,24 +95,6 @@ def _usage(sections: list[m.Section], guide: m.Guide) -> tuple[set[str], set[str
         scan(term.definition)
         pending.extend(linked - before)
     return cited, linked
-
-
-def inlines(block: m.Block):
-    """Every inline run in a block (callout contents are yielded as their own blocks)."""
-    if isinstance(block, m.Paragraph):
-        yield block.text
-    elif isinstance(block, m.BulletList):
-        stack = list(block.items)
-        while stack:
-            item = stack.pop()
-            yield item.text
-            stack.extend(item.items)
-    elif isinstance(block, m.Checklist):
-        yield block.intro
-        for item in block.items:
-            yield item.text
-    elif isinstance(block, m.RegimenTable):
-        yield tuple(m.Cite((k,)) for r in block.rows for k in r.refs)
 
 
 def render_guide(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:

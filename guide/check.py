@@ -66,25 +66,15 @@ def _units(blocks: tuple[m.Block, ...], glossary: tuple[m.Term, ...]) -> Iterato
     """The reader's text of some blocks, callout contents and glossary definitions included
     (tables of figures and the reference list skipped)."""
     for block in blocks:
-        if isinstance(block, m.Paragraph):
-            yield m.plain(block.text)
-        elif isinstance(block, m.BulletList):
-            stack = list(block.items)
-            while stack:
-                item = stack.pop()
-                yield m.plain(item.text)
-                stack.extend(item.items)
-        elif isinstance(block, m.Checklist):
-            if block.intro:
-                yield m.plain(block.intro)
-            for item in block.items:
-                yield m.plain(item.text)
-        elif isinstance(block, m.Callout):
+        if isinstance(block, m.Callout):
             yield from _units(block.blocks, glossary)
         elif isinstance(block, m.GlossaryList):
             yield from (m.plain(term.definition) for term in glossary)
-        elif isinstance(block, m.RegimenTable) and block.caption:
-            yield block.caption
+        elif isinstance(block, m.RegimenTable):
+            if block.caption:
+                yield block.caption
+        else:
+            yield from (m.plain(run) for run in m.inline_runs(block) if run)
 
 
 @dataclass(frozen=True)

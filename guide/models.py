@@ -150,6 +150,25 @@ class ReferenceList:
 Block = Union[Paragraph, BulletList, Checklist, Callout, RegimenTable, GlossaryList, ReferenceList]
 
 
+def inline_runs(block: Block):
+    """Every inline run in a block (a regimen table's citations as one run; callout contents
+    are blocks of their own, see Guide.blocks)."""
+    if isinstance(block, Paragraph):
+        yield block.text
+    elif isinstance(block, BulletList):
+        stack = list(block.items)
+        while stack:
+            item = stack.pop()
+            yield item.text
+            stack.extend(item.items)
+    elif isinstance(block, Checklist):
+        yield block.intro
+        for item in block.items:
+            yield item.text
+    elif isinstance(block, RegimenTable):
+        yield tuple(Cite((k,)) for r in block.rows for k in r.refs)
+
+
 # ---- document ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

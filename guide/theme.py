@@ -109,11 +109,6 @@ class Theme:
         return self.height - self.margin_top - self.margin_bottom
 
     @property
-    def edition_slug(self) -> str:
-        parts = (["large-print"] if self.large_print else []) + ([self.paper] if self.paper != "letter" else [])
-        return "-".join(parts)
-
-    @property
     def leading(self) -> float:
         return round(self.sizes.body * self.sizes.leading_ratio, 1)
 

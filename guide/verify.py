@@ -555,7 +555,6 @@ def block_texts(block: m.Block, numbers: dict[str, int]) -> list[str]:
 
 def expected_links(guide: m.Guide) -> tuple[Counter, Counter]:
     """How many citation links each reference number gets, and term links each glossary term."""
-    from .build import inlines
 
     numbers = guide.reference_numbers
     cites: Counter = Counter()
@@ -572,7 +571,7 @@ def expected_links(guide: m.Guide) -> tuple[Counter, Counter]:
     has_glossary = False
     for _, block in guide.blocks():
         has_glossary |= isinstance(block, m.GlossaryList)
-        for inline in inlines(block):
+        for inline in m.inline_runs(block):
             count(inline)
     if has_glossary:
         for term in guide.glossary:
@@ -586,7 +585,6 @@ def expected_page_range(guide: m.Guide, theme, options: BuildOptions) -> tuple[i
     Lines are estimated from character counts at half an em per character; the upper bound
     allows for sections that start on a fresh page (up to a third of a page lost each).
     """
-    from .build import inlines
 
     per_line = theme.frame_width / (theme.sizes.body * 0.5)
     per_page = theme.frame_height / theme.leading
@@ -610,7 +608,7 @@ def expected_page_range(guide: m.Guide, theme, options: BuildOptions) -> tuple[i
         elif isinstance(block, m.Checklist):
             total += 3 + sum(1.5 + lines(reader_text(i.text, numbers)) for i in block.items)
         else:
-            total += sum(lines(reader_text(x, numbers), 0.3) for x in inlines(block))
+            total += sum(lines(reader_text(x, numbers), 0.3) for x in m.inline_runs(block))
     estimate = total / per_page
     fixed = 3 + options.notes_pages  # cover, contents, back cover (+ notes pages)
     low = fixed + max(1, math.floor(estimate * 0.6))
