@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guide.build import load, render_guide  # noqa: E402
-from guide.document import render  # noqa: E402
-from guide.options import BuildOptions  # noqa: E402
-from guide.printshop import add_bleed_and_marks, impose_booklet  # noqa: E402
-from guide.theme import BLEED, make_theme  # noqa: E402
+from guide.layout import render  # noqa: E402
+from guide.content import BuildOptions  # noqa: E402
+from guide.pdf import add_bleed_and_marks, impose_booklet  # noqa: E402
+from guide.layout import BLEED, make_theme  # noqa: E402
 
 
 def median_ms(fn, runs: int) -> tuple[float, object]:

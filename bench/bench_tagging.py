@@ -2,7 +2,7 @@
 """What tagging (PDF/UA-1 structure) costs: the default guide rendered with and without it.
 
 Two measures, each the median of interleaved runs (tagged, untagged, tagged, ...):
-- render: ``guide.document.render`` in one process, content already loaded (the strict
+- render: ``guide.layout.render`` in one process, content already loaded (the strict
   measure: layout and writing only, so tagging's share is as large as it can look), as wall
   time and as CPU time (steadier when other work shares the machine);
 - process: a fresh Python process that imports, loads the content, renders and writes the file,
@@ -29,10 +29,10 @@ PROCESS = """
 import sys, tempfile
 sys.path.insert(0, {root!r})
 from guide.build import load, select_sections
-from guide.document import render
-from guide.options import BuildOptions
-from guide.output import atomic_write
-from guide.theme import make_theme
+from guide.layout import render
+from guide.content import BuildOptions
+from guide.pdf import atomic_write
+from guide.layout import make_theme
 options = BuildOptions(large_print={large})
 guide = load()
 theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
@@ -49,9 +49,9 @@ def main() -> None:
     large = ns.edition == "large-print"
 
     from guide.build import load
-    from guide.document import render
-    from guide.options import BuildOptions
-    from guide.theme import make_theme
+    from guide.layout import render
+    from guide.content import BuildOptions
+    from guide.layout import make_theme
 
     options = BuildOptions(large_print=large)
     guide = load()

@@ -66,7 +66,7 @@ def main() -> int:
                        check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
         pdf = pdf_path.read_bytes()
         ns = parser("verify").parse_args(["verify", str(pdf_path), *edition])
-        from guide.cli import _options
+        from guide.cli._common import edition_options as _options
 
         options = _options(ns)
         guide = load(ROOT / "content")

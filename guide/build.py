@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import models as m
-from .errors import ContentError, Problem
-from .options import BuildOptions
-from .output import atomic_write
-from .theme import make_theme, register_fonts
-from .validate import load_guide
+from .content import DEFAULT_CONTENT, BuildOptions, select_sections, slug
+from .pdf import atomic_write, load_content, render_guide
 
-DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 DEFAULT_OUT_DIR = Path("out")
+
+load = load_content  # content folder -> validated guide (every character checked against the font)
+
+__all__ = ["DEFAULT_CONTENT", "DEFAULT_OUT_DIR", "BuildResult", "build", "default_name", "load",
+           "render_guide", "select_sections"]
 
 
 @dataclass(frozen=True)
@@ -25,96 +25,16 @@ class BuildResult:
     seconds: float
 
 
-def load(content_dir: Path | str = DEFAULT_CONTENT) -> m.Guide:
-    """Load and validate content, checking every character against the embedded font."""
-    return load_guide(content_dir, register_fonts())
-
-
 def default_name(guide_title: str, options: BuildOptions) -> str:
-    from .validate import slug
-
     base = slug(guide_title)
     return f"{base}-{options.edition_slug}.pdf" if options.edition_slug else f"{base}.pdf"
-
-
-def select_sections(guide: m.Guide, ids: tuple[str, ...] | None) -> m.Guide:
-    """Keep only the chosen sections (in content order) plus the back matter they need.
-
-    The glossary keeps the terms the chosen sections link to, the reference list the
-    references they cite, each with its number from the full list so citations still match.
-    """
-    if ids is None:
-        return guide
-    known = [s.id for s in guide.sections]
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise ContentError([Problem("--sections", 0, "", f"no section {u!r}; choose from: {', '.join(known)}")
-                            for u in unknown])
-    back = [s for s in guide.sections if _is_back_matter(s)]
-    chosen = [s for s in guide.sections if s.id in ids and s not in back]
-    cited, linked = _usage(chosen, guide)
-    refs = tuple(r for r in guide.references if r.key in cited)
-    terms = tuple(t for t in guide.glossary if t.id in linked)
-    keep_back = [s for s in back if (_has(s, m.ReferenceList) and refs) or (_has(s, m.GlossaryList) and terms)]
-    sections = tuple(s for s in guide.sections if s in chosen or s in keep_back)
-    return replace(guide, sections=sections, references=refs, glossary=terms)
-
-
-def _has(section: m.Section, kind: type) -> bool:
-    return any(isinstance(b, kind) for b in section.blocks)
-
-
-def _is_back_matter(section: m.Section) -> bool:
-    return all(isinstance(b, (m.GlossaryList, m.ReferenceList)) for b in section.blocks) and not section.subsections
-
-
-def _usage(sections: list[m.Section], guide: m.Guide) -> tuple[set[str], set[str]]:
-    """Reference keys cited and glossary terms linked from these sections (and the linked terms' definitions)."""
-    cited: set[str] = set()
-    linked: set[str] = set()
-
-    def scan(inline: m.Inline) -> None:
-        for span in inline:
-            if isinstance(span, m.Cite):
-                cited.update(span.keys)
-            elif isinstance(span, m.TermLink):
-                linked.add(span.term_id)
-
-    sub = replace(guide, sections=tuple(sections))
-    for _, block in sub.blocks():
-        for inline in m.inline_runs(block):
-            scan(inline)
-    # a definition may link on to other terms or cite: follow until nothing new
-    terms = {t.id: t for t in guide.glossary}
-    pending = list(linked)
-    while pending:
-        term = terms.get(pending.pop())
-        if term is None:
-            continue
-        before = set(linked)
-        scan(term.definition)
-        pending.extend(linked - before)
-    return cited, linked
-
-
-def render_guide(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
-    """The PDF of one edition of a validated guide, in memory."""
-    from .document import render
-
-    guide = select_sections(guide, options.sections)
-    if options.print_mode:
-        from .printshop import render_print
-
-        return render_print(guide, options)
-    theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
-    return render(guide, theme, options)
 
 
 def build(content_dir: Path | str = DEFAULT_CONTENT, out: Path | str | None = None,
           options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build one guide PDF and write it atomically; return where, how many pages, how long."""
     start = time.perf_counter()
-    guide = load(content_dir)
+    guide = load_content(content_dir)
     pdf, pages = render_guide(guide, options)
     path = Path(out) if out is not None else DEFAULT_OUT_DIR / default_name(guide.title, options)
     atomic_write(path, pdf)

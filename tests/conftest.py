@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from guide.build import load, render_guide  # noqa: E402
-from guide.options import BuildOptions  # noqa: E402
+from guide.content import BuildOptions  # noqa: E402
 
 CONTENT = ROOT / "content"
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from conftest import built
 from guide.build import default_name
 from guide.cli import main
-from guide.options import BuildOptions
-from guide.theme import PAPERS
+from guide.content import BuildOptions
+from guide.layout import PAPERS
 
 LARGE_A4_THREE = BuildOptions(paper="a4", large_print=True, sections=("symptoms", "chemotherapy", "next-steps"),
                               prepared_for="Ana María O'Neil")

@@ -16,12 +16,12 @@ import pytest
 from minimal_content import BASICS, BRAND, GUIDE, REFERENCES, write_content
 from pypdf import PdfReader
 
-from guide import models as m
-from guide import story
+from guide.content import models as m
+from guide.layout import _story as story
 from guide.build import load, render_guide
 from guide.cli import main
 from guide.errors import ContentError, LayoutError
-from guide.options import BuildOptions
+from guide.content import BuildOptions
 
 HEAD = "id: basics\ntitle: The basics\nblocks:\n"
 KINDS = "paragraph, bullets, checklist, callout, regimens, glossary, references"
@@ -377,7 +377,7 @@ def test_check_warns_per_section_above_the_grade_target(here, capsys):
 
 
 def test_reading_grade_is_flesch_kincaid_from_library_counts():
-    from guide.check import Grade, grade
+    from guide.content import Grade, grade
 
     g = grade(["The cat sat on the mat.", "Mesothelioma"])  # a list item is a sentence of its own
     assert (g.words, g.sentences, g.syllables) == (7, 2, 12)  # me-so-the-li-o-ma: 6 syllables
@@ -415,7 +415,7 @@ def test_brand_colours_too_pale_for_text_are_refused_with_their_contrast(here):
 def test_the_shipped_brand_colours_have_readable_contrast():
     from conftest import CONTENT
 
-    from guide.validate import MIN_CONTRAST, contrast
+    from guide.content import MIN_CONTRAST, contrast
 
     brand = load(CONTENT).brand
     for role in ("text", "primary"):

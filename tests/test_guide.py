@@ -11,7 +11,7 @@ from conftest import CONTENT
 from guide import verify
 from guide.build import build, load
 from guide.cli import main
-from guide.options import BuildOptions
+from guide.content import BuildOptions
 
 
 @pytest.fixture(scope="module")

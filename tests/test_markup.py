@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from guide.build import load, render_guide
-from guide.options import BuildOptions
+from guide.content import BuildOptions
 
 IMG = '<img src="/etc/passwd"/>'
 FONT = "<font size=40>big</font>"

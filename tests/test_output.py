@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from guide import output
+from guide.pdf import _write as output
 from guide.errors import OutputError
-from guide.output import TMP_SUFFIX, atomic_write
+from guide.pdf import TMP_SUFFIX, atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = b"%PDF-1.4 the previous guide\n" + bytes(range(256)) * 64
@@ -47,7 +47,7 @@ def test_sigkill_mid_write_keeps_the_previous_pdf_and_the_next_write_cleans_up(t
     # the child writes 64 MB through a writer slowed to 1 MB a step, so it is surely mid-write when killed
     proc = child(f"""
         import os, time
-        from guide import output
+        from guide.pdf import _write as output
         real_fdopen = os.fdopen
 
         class Slow:
@@ -91,7 +91,7 @@ def test_sigkill_at_random_moments_of_a_write_loop_never_leaves_a_partial_file(t
     rng = random.Random(3)
     for _ in range(6):
         proc = child(f"""
-            from guide.output import atomic_write
+            from guide.pdf import atomic_write
             print("ready", flush=True)
             while True:
                 atomic_write({str(target)!r}, b"A" * (3 << 20))

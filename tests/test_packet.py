@@ -25,7 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from guide.errors import ContentError
-from guide.letter import (
+from guide.mail import (
     ADDRESS_FONT,
     CLEAR_BELOW,
     LetterMaker,
@@ -35,9 +35,9 @@ from guide.letter import (
     parse_window,
     usps_text,
 )
-from guide.packet import MANIFEST, REJECTS, RowChecker, make_packets, map_header, read_rows
-from guide.pdfjoin import Edition, letter_parts, packet_pdf
-from guide.recipient import font_problem
+from guide.mail import MANIFEST, REJECTS, RowChecker, make_packets, map_header, read_rows
+from guide.pdf import Edition, letter_parts, packet_pdf
+from guide.layout import font_problem
 from guide.tagging import check_accessibility, read_tree
 
 DAY = dt.date(2026, 12, 1)

@@ -13,9 +13,9 @@ from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from conftest import CONTENT, built
 from guide.build import default_name
 from guide.cli import main
-from guide.options import BuildOptions
-from guide.printshop import MARK_ROOM, booklet_sides, crop_marks
-from guide.theme import BLEED, PAPERS, SAFE_ZONE
+from guide.content import BuildOptions
+from guide.pdf import MARK_ROOM, booklet_sides, crop_marks
+from guide.layout import BLEED, PAPERS, SAFE_ZONE
 
 BOOKLET = BuildOptions(print_mode="booklet")
 BOOKLET_A4 = BuildOptions(print_mode="booklet", paper="a4", large_print=True, cmyk=True)
@@ -315,8 +315,8 @@ def test_rgb_check_finds_rgb_in_the_ordinary_guide(shop):
 
 
 def test_cmyk_markup_link_colour_is_cmyk():
-    from guide.story import _hex
-    from guide.theme import make_theme
+    from guide.layout._story import _hex
+    from guide.layout import make_theme
     from guide.build import load
 
     brand = load(CONTENT).brand
@@ -344,7 +344,7 @@ def test_imposition_falls_back_to_merging_when_pages_share_a_resource_name():
     """Pages from two documents both call their font /F1 (different fonts): the sheets still show both."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from guide.printshop import impose_booklet
+    from guide.pdf import impose_booklet
 
     writer = PdfWriter()
     for font, pages in (("Helvetica", (1, 2)), ("Courier", (3, 4))):

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from guide.build import load, render_guide
 from guide.errors import ContentError
-from guide.options import BuildOptions
+from guide.content import BuildOptions
 from guide.verify import verify_pdf
 
 BASE = {rel: yaml.safe_load(text) for rel, text in FILES.items()}

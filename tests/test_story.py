@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from guide import models as m
+from guide.content import models as m
 from guide.build import select_sections
-from guide.flowables import Checkbox, PassState
-from guide.options import BuildOptions
-from guide.story import Ctx, build_story, markup, render_block
-from guide.theme import make_theme
+from guide.layout import Checkbox, PassState
+from guide.content import BuildOptions
+from guide.layout import Ctx, build_story, markup, render_block
+from guide.layout import make_theme
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_a_long_callout_splits_across_pages_and_keeps_every_paragraph(guide_mode
 
     from reportlab.pdfgen.canvas import Canvas
 
-    from guide.flowables import Panel
+    from guide.layout import Panel
 
     theme = make_theme(guide_model.brand, large_print=True)
     c = Ctx(guide_model, theme, BuildOptions(large_print=True), PassState())
@@ -162,7 +162,7 @@ def _drawn_words(paragraph, width: float) -> str:
 def test_escape_matches_the_standard_library(text):
     from xml.sax.saxutils import escape as standard
 
-    from guide.escape import escape
+    from guide.content import escape
 
     assert escape(text) == standard(text)
     assert escape(text, {'"': "&quot;"}) == standard(text, {'"': "&quot;"})

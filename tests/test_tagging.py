@@ -14,12 +14,12 @@ import subprocess
 import pytest
 from conftest import built
 
-from guide import models as m
+from guide.content import models as m
 from guide.build import load, render_guide
-from guide.document import render
-from guide.options import BuildOptions
+from guide.layout import render
+from guide.content import BuildOptions
 from guide.tagging import accessibility_problems, check_accessibility, read_tree
-from guide.theme import make_theme
+from guide.layout import make_theme
 
 # editions other tests build too (conftest caches each set of options once per session):
 # large print turns the regimen table into cards, a sections copy drops most of the tree

@@ -26,7 +26,7 @@ from pypdf.generic import (
 from guide import verify as v
 from guide.build import load, render_guide
 from guide.cli import main
-from guide.options import BuildOptions
+from guide.content import BuildOptions
 
 DEFAULT = BuildOptions()
 # the same option values as the edition tests use, so the session's build cache serves both

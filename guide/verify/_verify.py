@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import models as m
-from .options import BuildOptions
+from ..content import models as m
+from ..content import BuildOptions
 
 DEFAULT_OPTIONS = BuildOptions()
 
@@ -154,8 +154,8 @@ class Inspection:
     """
 
     def __init__(self, pdf: bytes, guide: m.Guide, options: BuildOptions = DEFAULT_OPTIONS):
-        from .build import select_sections
-        from .theme import make_theme
+        from ..content import select_sections
+        from ..layout import make_theme
 
         self.pdf = pdf
         self.full_guide = guide
@@ -691,7 +691,7 @@ def _xref_problems(data: bytes, start: int) -> list[str]:
 
 def check_page_size(ins: Inspection) -> Check:
     """Every page's trim box is the edition's paper; without print marks the media box is the trim box."""
-    from .theme import PAPERS
+    from ..layout import PAPERS
 
     w, h = PAPERS[ins.options.paper]
     booklet = ins.options.print_mode == "booklet"
@@ -1249,7 +1249,7 @@ def check_footer(ins: Inspection) -> Check:
 
 def check_rebuild(ins: Inspection) -> Check:
     """Building the same content and edition again gives the very same bytes."""
-    from .build import render_guide
+    from ..pdf import render_guide
 
     again, _ = render_guide(ins.full_guide, ins.options)
     if again == ins.pdf:
@@ -1266,7 +1266,7 @@ def check_accessibility(ins: Inspection) -> Check:
     Optional (``--accessibility``): it parses every content stream again and loads the layout
     modules, which roughly doubles the time of a verify.
     """
-    from .tagging import check_accessibility as tagged
+    from ..tagging import check_accessibility as tagged
 
     passed, detail = tagged(ins.reader)
     return Check("accessibility", passed, detail)
@@ -1331,43 +1331,3 @@ def verify_inspection(ins: Inspection, *, rebuild: bool = False, accessibility: 
     if rebuild:
         checks.append(run_check(check_rebuild, ins, "rebuild"))
     return Report(checks)
-
-
-# ---- command line ------------------------------------------------------------------
-
-
-def add_arguments(parser) -> None:
-    from .cli import _add_content, _add_edition
-
-    parser.add_argument("pdf", metavar="PDF", help="the built guide PDF to check")
-    _add_content(parser)
-    _add_edition(parser)
-    parser.add_argument("--json", action="store_true", help="print the report as JSON (for CI dashboards)")
-    parser.add_argument("--rebuild", action="store_true",
-                        help="also rebuild from the content and require identical bytes (costs one build)")
-    parser.add_argument("--accessibility", action="store_true",
-                        help="also check the tagged-PDF structure (about doubles the time)")
-    parser.description = ("Check a built PDF against its content: give the same edition options "
-                          "it was built with. Exit 0 when every check passes, 1 when any fails.")
-
-
-def run(args) -> int:
-    from .build import load
-    from .cli import _content_dir, _options
-
-    options = _options(args)
-    guide = load(_content_dir(args))
-    path = Path(args.pdf)
-    try:
-        pdf = path.read_bytes()
-    except OSError as exc:
-        report = Report([Check("file", False, f"cannot read {path}: {exc.strerror or exc}")])
-    else:
-        report = verify_pdf(pdf, guide, options, rebuild=args.rebuild, accessibility=args.accessibility)
-    if args.json:
-        print(json.dumps({**report.as_dict(), "pdf": str(path)}, ensure_ascii=False, indent=2))
-    else:
-        for line in report.lines():
-            print(line)
-    sys.stdout.flush()
-    return 0 if report.ok else 1

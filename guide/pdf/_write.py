@@ -14,7 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 TMP_PREFIX = "."
 TMP_SUFFIX = ".guide-tmp"

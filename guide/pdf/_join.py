@@ -42,8 +42,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .errors import OutputError
-from .output import TMP_PREFIX, TMP_SUFFIX
+from ..errors import OutputError
+from ._write import TMP_PREFIX, TMP_SUFFIX
 
 # A serialised object is a tuple of "pieces": bytes, or an int standing for a reference to
 # another object (an index into the same source's object list), or PARENT for the page's

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .errors import ContentError, Problem
-from .theme import register_fonts
+from ..errors import ContentError, Problem
+from ._theme import register_fonts
 
 
 def font_problem(text: str) -> str | None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from . import models as m
-from .errors import ContentError, Problem
-from .load import YList, YMap, line_of, load_file
+from ..errors import ContentError, Problem
+from ._yaml import YList, YMap, line_of, load_file
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

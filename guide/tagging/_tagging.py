@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from .escape import escape
+from ..content import escape
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFPage, PDFStream, PDFString
 from reportlab.pdfbase.pdfdoc import format as format_pdf

@@ -9,13 +9,13 @@ from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
-from . import models as m
-from .errors import LayoutError
-from .flowables import PassState
-from .options import BuildOptions
-from .story import build_story, reviewed
-from .tagging import artifact_page, canvas_maker, declare
-from .theme import SAFE_ZONE, Theme
+from ..content import models as m
+from ..errors import LayoutError
+from ._flowables import PassState
+from ..content import BuildOptions
+from ._story import build_story, reviewed
+from ..tagging import artifact_page, canvas_maker, declare
+from ._theme import SAFE_ZONE, Theme
 
 
 
@@ -221,7 +221,7 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     The story is the sections' flowables in order, each section starting with its heading
     (which carries the section key); rendering each block again tells how many flowables it made.
     """
-    from .story import Ctx, render_block, section_key
+    from ._story import Ctx, render_block, section_key
 
     index = next((i for i, f in enumerate(story) if f is flowable), None)
     if index is None:

@@ -17,10 +17,10 @@ from dataclasses import replace
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject, RectangleObject
 
-from . import models as m
-from .errors import LayoutError
-from .options import BuildOptions
-from .theme import BLEED, SAFE_ZONE, Theme, make_theme
+from ..content import models as m
+from ..errors import LayoutError
+from ..content import BuildOptions
+from ..layout import BLEED, SAFE_ZONE, Theme, make_theme
 
 MARK_ROOM = 36.0        # paper kept around the trim for the crop marks (MediaBox = trim + this)
 MARK_OFFSET = BLEED + 3  # marks start this far from the trim, so they never touch the bleed
@@ -32,7 +32,7 @@ MARK_COLOUR = b"1 1 1 1 K"
 
 def render_print(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
     """The print-shop form of one edition; returns the PDF bytes and its page count."""
-    from .document import render
+    from ..layout import render
 
     if options.print_mode not in ("booklet", "shop"):
         raise ValueError(f"unknown print mode {options.print_mode!r}")

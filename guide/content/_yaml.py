@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000

@@ -18,9 +18,9 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .models import Brand, Colour
+from ..content.models import Brand, Colour
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent.parent.parent / "fonts"
 FONT_FILES = {
     "Atkinson": "AtkinsonHyperlegible-Regular.ttf",
     "Atkinson-Bold": "AtkinsonHyperlegible-Bold.ttf",

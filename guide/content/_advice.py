@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from . import models as m
-from .errors import ContentError, Problem
-from .load import YList, YMap, line_of, load_file
-from .validate import shown_path
+from ..errors import ContentError, Problem
+from ._yaml import YList, YMap, line_of, load_file
+from ._validate import shown_path
 
 DEFAULT_GRADE_TARGET = 8.0  # NIH: patient materials at grade 8 or below
 

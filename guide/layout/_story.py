@@ -6,17 +6,17 @@ No rendering happens here; each flowable carries its role for later tagging.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from .escape import escape
+from ..content import escape
 
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListItem,
                                 NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle)
 
-from . import models as m
-from .flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, with_role
-from .options import BuildOptions
-from .theme import Theme, variant
+from ..content import models as m
+from ._flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, with_role
+from ..content import BuildOptions
+from ._theme import Theme, variant
 
 # ---- inline markup -----------------------------------------------------------------
 

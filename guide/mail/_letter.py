@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from .escape import escape
+from ..content import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -34,13 +34,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
-from . import models as m
-from .errors import ContentError, LayoutError, Problem
-from .load import YMap, line_of, load_file
-from .pdfjoin import LetterTags
-from .tagging import Node, Tagger, artifact, declare
-from .theme import Theme, make_theme, register_fonts, variant
-from .validate import Checker
+from ..content import models as m
+from ..errors import ContentError, LayoutError, Problem
+from ..content import YMap, line_of, load_file
+from ..pdf import LetterTags
+from ..tagging import Node, Tagger, artifact, declare
+from ..layout import Theme, make_theme, register_fonts, variant
+from ..content import Checker
 
 # ---- settings --------------------------------------------------------------------------
 

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from . import models as m
-from .errors import ContentError, OutputError, Problem
-from .letter import (
+from ..content import models as m
+from ..errors import ContentError, OutputError, Problem
+from ._letter import (
     LetterMaker,
     LetterRecipient,
     LetterSpec,
@@ -45,10 +45,10 @@ from .letter import (
     parse_window,
     usps_text,
 )
-from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions
-from .output import TMP_PREFIX, TMP_SUFFIX, atomic_write
-from .pdfjoin import Edition, LetterParts, PrintFile, atomic_stream, letter_parts, packet_pdf
-from .recipient import font_problem
+from ..content import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions
+from ..pdf import TMP_PREFIX, TMP_SUFFIX, atomic_write
+from ..pdf import Edition, LetterParts, PrintFile, atomic_stream, letter_parts, packet_pdf
+from ..layout import font_problem
 
 FORMAT = 2                 # bump when packet bytes change for the same inputs (forces rebuilds)
 DEFAULT_OUT = Path("out/packets")
@@ -510,7 +510,7 @@ def sweep_packet_temps(out: Path) -> None:
 
 def _render_edition(args: tuple[m.Guide, BuildOptions, bool]) -> tuple[BuildOptions, Edition]:
     """Render one edition and prepare its packet template (and print parts) while here."""
-    from .build import render_guide
+    from ..pdf import render_guide
 
     guide, options, printing = args
     return options, Edition(render_guide(guide, options)[0]).prepare(packet=True, printing=printing)
@@ -534,73 +534,7 @@ class Summary:
         return self.built / self.seconds if self.seconds > 0 else 0.0
 
 
-def add_arguments(p) -> None:
-    p.description = ("Build one mailing packet per recipient: a cover letter laid out for a #10 window "
-                     "envelope, followed by the guide in the edition the person asked for.")
-    p.add_argument("--recipients", metavar="CSV", required=True,
-                   help="recipients file (UTF-8 CSV with a header row). Columns: name (or first_name + "
-                        "last_name), address1, address2, address3, city, state, zip; optional: edition "
-                        "(standard | large print), paper (letter | a4), sections (ids), advocate "
-                        "(\"NAME, PHONE\"), country (US only). Common spellings such as address_line_1, "
-                        "'Address 1', zip_code and postal_code are accepted.")
-    p.add_argument("--letter", metavar="YAML", default=None,
-                   help="letter settings (default: letter.yaml in the content folder)")
-    p.add_argument("--out", metavar="DIR", default=str(DEFAULT_OUT), help=f"output folder (default: {DEFAULT_OUT})")
-    p.add_argument("--combined", metavar="PDF", nargs="?", const="", default=None,
-                   help=f"also write one print file of every packet in mailing order "
-                        f"(default name: {COMBINED} in the output folder)")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes (default: all cores)")
-    p.add_argument("--window", metavar="L,T,W,H", default=None,
-                   help="address window in inches from the letter's top-left: left, top, width, height "
-                        "(default from the letter settings; standard #10: 1.0,2.17,3.25,0.875)")
-    p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
-                   help="date printed on the letters (default from the letter settings: usually today)")
-    p.add_argument("--force", action="store_true", help="rebuild every packet, even those already done")
-    p.add_argument("--content", metavar="DIR", default=None,
-                   help="content folder (default: the content/ folder beside build_guide.py)")
-    p.add_argument("--debug", action="store_true", help="show a traceback on errors")
-
-
-def run(args) -> int:
-    from .build import DEFAULT_CONTENT
-
-    content = Path(args.content) if args.content else DEFAULT_CONTENT
-    jobs = args.jobs if args.jobs is not None else _cores()
-    if jobs < 1:
-        raise ContentError([Problem("--jobs", 0, "", "must be at least 1")])
-    day = None
-    if args.date:
-        try:
-            day = dt.date.fromisoformat(args.date)
-        except ValueError:
-            problem = Problem("--date", 0, "", f"must be a date like 2026-12-01, not {args.date!r}")
-            raise ContentError([problem]) from None
-    out = Path(args.out)
-    combined = None
-    if args.combined is not None:
-        combined = Path(args.combined) if args.combined else out / COMBINED
-    summary = make_packets(content, Path(args.recipients), out,
-                           letter=Path(args.letter) if args.letter else None,
-                           window=args.window, day=day, jobs=jobs, combined=combined, force=args.force,
-                           progress=sys.stderr.isatty())
-    print(describe(summary, out))
-    return 0
-
-
-def describe(s: Summary, out: Path) -> str:
-    rate = f"{s.rate:.1f} packets/s" if s.built else "nothing to build"
-    lines = [f"built {s.built}, rejected {s.rejected}, skipped {s.skipped} (already done) "
-             f"in {s.seconds:.2f} s ({rate}); guide editions rendered: {s.editions}"]
-    if s.rejected:
-        lines.append(f"rejected rows and reasons: {out / REJECTS}")
-    lines.append(f"packets and manifest: {out / MANIFEST}")
-    if s.combined:
-        lines.append(f"print file: {s.combined} ({s.combined_pages} pages)")
-    return "\n".join(lines)
-
-
-def _cores() -> int:
+def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:
@@ -611,7 +545,7 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
                  window: str | None = None, day: dt.date | None = None, jobs: int = 1,
                  combined: Path | None = None, force: bool = False, progress: bool = False) -> Summary:
     """The whole run (see the module docstring); returns the counts and timing."""
-    from .build import load
+    from ..pdf import load_content as load
 
     start = time.perf_counter()
     guide = load(content)

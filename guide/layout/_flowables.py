@@ -228,7 +228,7 @@ class Panel(Flowable):
         return Panel(content, self.tint, self.bar, self.bar_width, self.padding, self.role)
 
     def draw(self) -> None:
-        from .tagging import artifact
+        from ..tagging import artifact
 
         c = self.canv
         with artifact(c):
