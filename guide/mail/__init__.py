@@ -6,11 +6,14 @@ Names are imported on first use (the packet run needs pypdf and the worker machi
 
 from .._lazy import lazy_exports
 
-_LETTER = ("ADDRESS_FONT", "CLEAR_BELOW", "LetterMaker", "LetterRecipient", "LetterSpec", "Signer", "Window",
-           "address_problem", "format_date", "letter_elements", "load_letter", "max_address_lines",
-           "parse_window", "usps_text")
-_PACKET = ("COMBINED", "DEFAULT_OUT", "FORMAT", "MANIFEST", "REJECTS", "Job", "RowChecker", "Summary", "cores",
-           "file_slug", "make_packets", "map_header", "read_manifest", "read_rows")
-_EXPORTS = {**dict.fromkeys(_LETTER, "._letter"), **dict.fromkeys(_PACKET, "._packet")}
+_LETTER_SPEC = ("ADDRESS_FONT", "LetterRecipient", "LetterSpec", "Signer", "Window", "address_problem",
+                "format_date", "load_letter", "max_address_lines", "parse_window", "usps_text")
+_LETTER = ("CLEAR_BELOW", "LetterMaker", "letter_elements")
+_RECIPIENTS = ("FORMAT", "Job", "RowChecker", "file_slug", "map_header", "read_rows")
+_MANIFEST = ("MANIFEST", "REJECTS", "read_manifest")
+_RUN = ("COMBINED", "DEFAULT_OUT", "Summary", "cores", "make_packets")
+_EXPORTS = {**dict.fromkeys(_LETTER_SPEC, "._letter_spec"), **dict.fromkeys(_LETTER, "._letter"),
+            **dict.fromkeys(_RECIPIENTS, "._recipients"), **dict.fromkeys(_MANIFEST, "._manifest"),
+            **dict.fromkeys(_RUN, "._run")}
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

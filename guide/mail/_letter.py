@@ -1,10 +1,4 @@
-"""Letter settings (content/letter.yaml) and one recipient in, a tagged cover-letter PDF out.
-
-The letter is laid out for a #10 window envelope: folded in thirds, the recipient block
-shows through the window, so it sits exactly where the settings say (by default 1.0 in
-from the left and 2.17 in from the top, at most 3.25 x 0.875 in), follows USPS addressing
-guidance (upper case, no punctuation but the ZIP+4 hyphen, city/state/ZIP last, plain
-sans-serif 10-12 pt) and nothing else is printed in or just below it.
+"""Letter settings and one recipient in; a tagged cover-letter PDF (and each letter's structure) out.
 
 Letters are tagged with guide/tagging.py's mechanism (marked content with MCIDs while drawing,
 artifacts for decoration), but each letter's structure is returned as a LetterTags rather
@@ -18,14 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
-from ..content import escape
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -34,19 +23,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
+from ..content import escape
 from ..content import models as m
-from ..errors import ContentError, LayoutError, Problem
-from ..content import YMap, line_of, load_file
+from ..errors import LayoutError
+from ..layout import Theme, make_theme, register_fonts, variant
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
-from ..layout import Theme, make_theme, register_fonts, variant
-from ..content import Checker
+from ._letter_spec import ADDRESS_FONT, LetterRecipient, LetterSpec, address_leading, address_problem, format_date
 
-# ---- settings --------------------------------------------------------------------------
+# ---- page layout (the address window itself is in the settings) ----------------------------
 
-ADDRESS_FONT = "Atkinson"        # regular weight: USPS asks for plain, not bold or italic
-ADDRESS_LEADING = 1.2            # line pitch as a multiple of the address size
-ADDRESS_SIZES = (10.0, 12.0)     # USPS: 10 to 12 pt
 CLEAR_BELOW = 0.3 * inch         # kept empty under the address block (the window band)
 FOLD_MARK = (0.25 * inch, 0.5 * inch)   # x from, x to: a short tick in the left margin
 MARGIN_RIGHT = 1.0 * inch
@@ -54,203 +40,6 @@ MARGIN_BOTTOM = 0.8 * inch
 LATER_TOP = 0.9 * inch           # top margin of a letter's second and later pages
 LETTERHEAD_TOP = 0.6 * inch
 LETTERHEAD_GAP = 0.2 * inch      # the letterhead must end this far above the address block
-MAX_BODY = 12                    # paragraphs
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
-
-
-@dataclass(frozen=True)
-class Window:
-    """The address block's rectangle, in inches from the letter's top-left corner."""
-
-    left: float = 1.0
-    top: float = 2.17
-    width: float = 3.25
-    height: float = 0.875
-
-
-WINDOW_LIMITS = {  # inches: (min, max), so the block stays on the top third of the page
-    "left": (0.25, 4.0), "top": (0.5, 3.0), "width": (2.0, 5.0), "height": (0.5, 1.5),
-}
-
-
-@dataclass(frozen=True)
-class Signer:
-    name: str
-    role: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class LetterSpec:
-    date: dt.date | None          # None: the day the run starts
-    salutation: str               # contains {name}
-    body: tuple[str, ...]         # may contain {title}
-    closing: str
-    signer: Signer
-    window: Window = Window()
-    address_size: float = 10.0
-
-
-@dataclass(frozen=True)
-class LetterRecipient:
-    """One person as the letter needs them: the name as written and the USPS block."""
-
-    name: str
-    block: tuple[str, ...]        # name line, address lines, "CITY ST ZIP", already USPS-formatted
-    signer: Signer | None = None  # None: the letter's default signer
-
-
-# ---- loading -----------------------------------------------------------------------------
-
-def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> LetterSpec:
-    """Read and validate letter.yaml; raise ContentError listing every located problem."""
-    path = Path(path)
-    shown = str(path)
-    raw = load_file(path, shown)
-    c = Checker(shown, register_fonts() if drawable is None else drawable)
-    body = c.mapping(raw, raw, None, "", ["salutation", "body", "closing", "signer"],
-                     ["date", "window", "address_size"])
-    if body is None:
-        raise ContentError(c.problems)
-    date = None
-    if "date" in body:
-        d = body["date"]
-        if isinstance(d, dt.date) and not isinstance(d, dt.datetime):
-            date = d
-        elif d != "today":
-            c.add(body, "date", "date", f"must be 'today' or a date like 2026-12-01, not {d!r}")
-    salutation = c.text(body["salutation"], body, "salutation", "salutation", 200) if "salutation" in body else None
-    if salutation is not None:
-        _placeholders(c, salutation, body, "salutation", "salutation", required="{name}", allowed=("{name}",))
-    paragraphs: list[str] = []
-    if "body" in body:
-        items = c.seq(body["body"], body, "body", "body")
-        if items is not None and len(items) > MAX_BODY:
-            c.add(body, "body", "body", f"has {len(items)} paragraphs; a cover letter has at most {MAX_BODY}")
-        for i, item in enumerate(items or ()):
-            text = c.text(item, items, i, f"body[{i}]", 1500)
-            if text is not None:
-                _placeholders(c, text, items, i, f"body[{i}]", allowed=("{title}",))
-                paragraphs.append(text)
-    closing = c.text(body["closing"], body, "closing", "closing", 80) if "closing" in body else None
-    signer = None
-    if "signer" in body:
-        sb = c.mapping(body["signer"], body, "signer", "signer", ["name"], ["role", "phone"])
-        if sb is not None and "name" in sb:
-            name = c.text(sb["name"], sb, "name", "signer.name", 80)
-            role = c.text(sb["role"], sb, "role", "signer.role", 80) if sb.get("role") is not None else None
-            phone = c.text(sb["phone"], sb, "phone", "signer.phone", 40) if sb.get("phone") is not None else None
-            if name:
-                signer = Signer(name, role, phone)
-    window = Window()
-    if "window" in body:
-        window = _window(c, body["window"], body, "window", "window") or window
-    size = ADDRESS_SIZES[0]
-    if "address_size" in body:
-        v = c.number(body["address_size"], body, "address_size", "address_size", nullable=False)
-        if v is not None and not ADDRESS_SIZES[0] <= v <= ADDRESS_SIZES[1]:
-            c.add(body, "address_size", "address_size",
-                  f"must be from {ADDRESS_SIZES[0]:g} to {ADDRESS_SIZES[1]:g} pt (USPS), not {v:g}")
-        elif v is not None:
-            size = float(v)
-    if c.problems or not (salutation and paragraphs and closing and signer):
-        raise ContentError(c.problems or [Problem(shown, 0, "", "incomplete letter settings")])
-    spec = LetterSpec(date, salutation, tuple(paragraphs), closing, signer, window, size)
-    if max_address_lines(spec) < 3:
-        raise ContentError([Problem(shown, line_of(body, "window"), "window.height",
-                                    f"fits fewer than 3 address lines at {size:g} pt; make it taller")])
-    return spec
-
-
-def _placeholders(c: Checker, text: str, parent: Any, key: Any, path: str,
-                  required: str | None = None, allowed: tuple[str, ...] = ()) -> None:
-    for ph in PLACEHOLDER_RE.findall(text):
-        if ph not in allowed:
-            c.add(parent, key, path, f"unknown placeholder {ph}; allowed here: {', '.join(allowed)}")
-    if required and required not in text:
-        c.add(parent, key, path, f"must contain {required}")
-
-
-def _window(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> Window | None:
-    wb = c.mapping(raw, parent, key, path, [], list(WINDOW_LIMITS))
-    if wb is None:
-        return None
-    values = {}
-    for k, (lo, hi) in WINDOW_LIMITS.items():
-        if k in wb:
-            v = c.number(wb[k], wb, k, f"{path}.{k}", nullable=False)
-            if v is not None and not lo <= v <= hi:
-                c.add(wb, k, f"{path}.{k}", f"must be from {lo:g} to {hi:g} inches, not {v:g}")
-            elif v is not None:
-                values[k] = float(v)
-    return replace(Window(), **values)
-
-
-def parse_window(text: str) -> Window:
-    """--window LEFT,TOP,WIDTH,HEIGHT (inches) -> Window, or ContentError naming the option."""
-    parts = [p.strip() for p in text.split(",")]
-    fake = YMap()
-    fake.file, fake.line, fake.key_lines = "--window", 0, {}
-    try:
-        if len(parts) != 4:
-            raise ValueError
-        fake.update(zip(WINDOW_LIMITS, (float(p) for p in parts), strict=True))
-    except ValueError:
-        raise ContentError([Problem("--window", 0, "", "give four numbers in inches: LEFT,TOP,WIDTH,HEIGHT "
-                                    "(the standard #10 window is 1.0,2.17,3.25,0.875)")]) from None
-    c = Checker("--window", None)
-    window = _window(c, fake, fake, None, "window")
-    if c.problems or window is None:
-        raise ContentError(c.problems)
-    return window
-
-
-# ---- the address block ---------------------------------------------------------------------
-
-def usps_text(text: str) -> str:
-    """Upper case, no punctuation: apostrophes and full stops vanish (O'BRIEN, ST),
-    other punctuation and symbols become spaces (MULLER-LUKASZ -> MULLER LUKASZ)."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text).upper():
-        cat = unicodedata.category(ch)
-        if ch in ".'\u2019\u2018":
-            continue
-        out.append(" " if cat[0] in "PSZC" else ch)
-    return " ".join("".join(out).split())
-
-
-def address_leading(spec: LetterSpec) -> float:
-    return spec.address_size * ADDRESS_LEADING
-
-
-def max_address_lines(spec: LetterSpec) -> int:
-    """How many lines fit the window's height at the address size."""
-    size = spec.address_size
-    ascent = pdfmetrics.getAscent(ADDRESS_FONT, size)
-    descent = -pdfmetrics.getDescent(ADDRESS_FONT, size)
-    room = spec.window.height * inch - ascent - descent
-    return 1 + int(room // address_leading(spec)) if room >= 0 else 0
-
-
-def address_problem(block: tuple[str, ...], spec: LetterSpec) -> str | None:
-    """Why this USPS block would not show whole in the window, or None."""
-    limit = max_address_lines(spec)
-    if len(block) > limit:
-        return (f"the address has {len(block)} lines; the window holds at most {limit} "
-                f"at {spec.address_size:g} pt")
-    room = spec.window.width * inch
-    for line in block:
-        width = pdfmetrics.stringWidth(line, ADDRESS_FONT, spec.address_size)
-        if width > room:
-            return (f"the address line '{line}' is {width / inch:.2f} in wide at {spec.address_size:g} pt; "
-                    f"the window is {spec.window.width:g} in wide (abbreviate it, e.g. STREET -> ST)")
-    return None
-
-
-def format_date(day: dt.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 # ---- rendering -----------------------------------------------------------------------------
