@@ -1,9 +1,10 @@
-# make guide: install into .venv and build the default guide; make test: install test tools and run the tests.
+# make guide: install into .venv and build the default guide; make test: install test tools and run the tests;
+# make test-wheel: build the wheel and try it as a user would.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: guide test bench clean
+.PHONY: guide test test-wheel bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,10 @@ guide: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(PY) -m pytest
+
+# the wheel, installed into a fresh venv and run from another folder (slow: left out of `make test`)
+test-wheel: $(VENV)/.installed-test
+	$(PY) -m pytest -m wheel tests/test_wheel.py
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_build.py

@@ -45,3 +45,9 @@ class OutputError(GuideError):
 
 class VerifyError(GuideError):
     """A built PDF does not match its content."""
+
+
+class UsageError(GuideError):
+    """An argument cannot be used as given (e.g. `new` into a folder that has files); one line says why."""
+
+    exit_code = 2

@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 import traceback
+from pathlib import Path
 
 from ..errors import ContentError, GuideError
 
@@ -20,7 +21,8 @@ COMMANDS = {
     "check": ("._check", "validate the content; write nothing"),
     "sections": ("._sections", "list the section ids and titles"),
     "verify": ("._verify", "check that a built PDF matches its content"),
-    "packet": ("._packet", "build mailing packets: cover letter + guide per recipient"),
+    "packet": ("._packet", "build mailing packets: cover letter + guide each"),
+    "new": ("._new", "start a content folder from a commented example"),
 }
 
 
@@ -28,26 +30,75 @@ def _command(name: str):
     return importlib.import_module(COMMANDS[name][0], __name__)
 
 
-def parser(command: str | None = None) -> argparse.ArgumentParser:
+def called_as(argv0: str | None = None) -> str:
+    """The name the user typed: `guide`, `build_guide.py` or `python -m guide` (argparse would say __main__.py)."""
+    path = Path(sys.argv[0] if argv0 is None else argv0)
+    if path.name == "__main__.py":
+        return "python -m guide"
+    return path.name or "guide"
+
+
+class _Version(argparse.Action):
+    """-V/--version: looks the versions up only when asked (importlib.metadata is not free at start-up)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the version of guide, ReportLab and pypdf")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_line(parser.prog))
+        parser.exit()
+
+
+def version_line(prog: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def of(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    python = ".".join(str(n) for n in sys.version_info[:3])
+    return f"{prog} {of('guide')} (ReportLab {of('reportlab')}, pypdf {of('pypdf')}, Python {python})"
+
+
+class _Help(argparse.HelpFormatter):
+    """Lists the commands one a line under "commands:", without argparse's {a,b,c} header line above them."""
+
+    def __init__(self, prog: str):
+        super().__init__(prog, max_help_position=28)
+
+    def _format_action(self, action):
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(a) for a in action._get_subactions())
+        return super()._format_action(action)
+
+
+def parser(command: str | None = None, prog: str | None = None) -> argparse.ArgumentParser:
+    prog = prog or called_as()
     top = argparse.ArgumentParser(
-        prog="build_guide.py",
+        prog=prog, usage="%(prog)s [COMMAND] [OPTIONS]", formatter_class=_Help,
         description="Build the patient guide PDF from YAML content. With no command, builds it.",
-        epilog="Commands: build (default), check, sections, verify, packet. "
-               "Run 'build_guide.py COMMAND --help' for each.")
-    sub = top.add_subparsers(dest="command")
+        epilog=f"Run '{prog} COMMAND --help' for a command's own options.")
+    top.add_argument("-V", "--version", action=_Version)
+    top.set_defaults(prog=prog)  # for commands whose messages name the command line
+    sub = top.add_subparsers(dest="command", title="commands", metavar="COMMAND")
     for name, (_, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text)
+        p = sub.add_parser(name, help=help_text, prog=f"{prog} {name}")
         if name == command:
             _command(name).add_arguments(p)
+    if command not in COMMANDS:  # the top-level help: building is the default, so show its options too
+        _command("build").add_arguments(
+            top.add_argument_group(f"build options (with no command, or after '{prog} build')"))
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help", "-V", "--version"):
         argv = ["build", *argv]
     try:
-        args = parser(argv[0]).parse_args(argv)
+        args = parser(argv[0], prog).parse_args(argv)
     except SystemExit as exc:  # argparse already printed the reason
         return 0 if exc.code == 0 else 2
     debug = getattr(args, "debug", False)

@@ -9,7 +9,7 @@ def add_arguments(p) -> None:
     add_content(p)
     add_edition(p)
     p.add_argument("--out", metavar="PATH", default=None,
-                   help="output file (default: out/<title>[-edition].pdf)")
+                   help="output file (default: out/<title>[-edition].pdf in the current folder)")
 
 
 def run(args) -> int:

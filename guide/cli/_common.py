@@ -11,7 +11,7 @@ from ..errors import ContentError, Problem
 
 def add_content(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", metavar="DIR", default=None,
-                   help="content folder (default: the content/ folder beside build_guide.py)")
+                   help="content folder (default: the Stage IV mesothelioma guide that comes with this tool)")
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
@@ -19,7 +19,7 @@ def add_edition(p: argparse.ArgumentParser) -> None:
     p.add_argument("--paper", choices=PAPERS, default="letter", help="paper size (default: letter)")
     p.add_argument("--large-print", action="store_true", help="large-print edition (18 pt and up)")
     p.add_argument("--sections", metavar="ID[,ID...]", default=None,
-                   help="only these sections (see 'build_guide.py sections')")
+                   help="only these sections (the 'sections' command lists them)")
     p.add_argument("--for", dest="prepared_for", metavar="NAME", default=None,
                    help='print "Prepared for NAME" on the cover')
     p.add_argument("--advocate", metavar='"NAME, PHONE"', default=None,

@@ -1,7 +1,6 @@
 """Content stage: YAML files in, a validated, typed Guide out (with located problems when it is wrong)."""
 
-from pathlib import Path
-
+from .._resources import data_folder
 from . import models
 from ._advice import Grade, format_warning, grade, reading_warnings, section_grades, uncited_warnings
 from ._escape import escape
@@ -11,7 +10,7 @@ from ._validate import (MIN_CONTRAST, Checker, contrast, load_guide, load_guide_
 from ._yaml import YList, YMap, line_of, load_file
 from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, PRINT_MODES, BuildOptions
 
-DEFAULT_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
+DEFAULT_CONTENT = data_folder("default_content")  # the Stage IV guide and its letter, shipped in the package
 
 __all__ = ["DEFAULT_CONTENT", "MAX_ADVOCATE", "MAX_NAME", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
            "BuildOptions", "Checker", "Grade", "YList", "YMap", "contrast", "escape", "format_warning", "grade",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -18,9 +17,10 @@ from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .._resources import data_folder
 from ..content.models import Brand, Colour
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "fonts"
+FONT_DIR = data_folder("fonts")  # Atkinson Hyperlegible and its OFL licence, shipped in the package
 FONT_FILES = {
     "Atkinson": "AtkinsonHyperlegible-Regular.ttf",
     "Atkinson-Bold": "AtkinsonHyperlegible-Bold.ttf",

@@ -1,0 +1,172 @@
+"""The command line as a user meets it: its name, --version, the top-level help, and `guide new`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from guide.cli import called_as, main, version_line
+from guide.cli._new import scaffold
+from guide.errors import UsageError
+
+
+@pytest.mark.parametrize("argv0, name", [
+    ("/venv/bin/guide", "guide"),
+    ("build_guide.py", "build_guide.py"),
+    ("/site-packages/guide/__main__.py", "python -m guide"),
+])
+def test_help_and_messages_use_the_name_it_was_called_by(argv0, name, capsys):
+    assert called_as(argv0) == name
+    assert main(["--help"], prog=name) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: {name} [COMMAND] [OPTIONS]")
+    assert f"Run '{name} COMMAND --help'" in out
+    assert main(["--paper", "b5"], prog=name) == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith(f"{name} build: error: argument --paper")
+
+
+def test_top_level_help_lists_each_command_on_one_line_and_the_build_options(capsys):
+    from guide.cli import COMMANDS
+
+    assert main(["-h"], prog="guide") == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    for name, (_, help_text) in COMMANDS.items():
+        assert any(line.split() == [name, *help_text.split()] for line in lines), name
+    for option in ("--content DIR", "--out PATH", "--paper {letter,a4}", "--large-print", "--sections",
+                   "--for NAME", "--print {booklet,shop}", "--cmyk"):
+        assert option in out
+    assert "beside build_guide.py" not in out
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_names_guide_reportlab_and_pypdf(flag, capsys):
+    from importlib.metadata import version
+
+    assert main([flag], prog="guide") == 0
+    out = capsys.readouterr().out.strip()
+    assert out == version_line("guide")
+    assert out.startswith(f"guide {version('guide')} (ReportLab {version('reportlab')}, pypdf {version('pypdf')}")
+
+
+def test_version_is_the_one_in_pyproject():
+    import tomllib
+    from importlib.metadata import version
+
+    assert version("guide") == tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def test_python_dash_m_guide_runs_the_same_cli():
+    said = subprocess.run([sys.executable, "-m", "guide", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert said.returncode == 0
+    assert said.stdout.startswith("usage: python -m guide [COMMAND] [OPTIONS]")
+
+
+def test_new_writes_a_folder_that_checks_and_builds(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "my guide"], prog="guide") == 0
+    assert capsys.readouterr().out == ("wrote my guide/: replace its placeholder text, then run "
+                                       "'guide check --content 'my guide'' and 'guide build --content 'my guide''\n")
+    made = sorted(str(p.relative_to("my guide")) for p in Path("my guide").rglob("*"))
+    assert made == ["brand.yaml", "glossary.yaml", "guide.yaml", "letter.yaml", "references.yaml", "sections",
+                    "sections/glossary.yaml", "sections/references.yaml", "sections/start-here.yaml",
+                    "sections/your-choices.yaml"]
+    assert [p.name for p in tmp_path.iterdir()] == ["my guide"]  # no temp folder left beside it
+    assert main(["check", "--content", "my guide"]) == 0
+    assert "warning" not in capsys.readouterr().err  # no grade or uncited-reference warnings either
+    assert main(["build", "--content", "my guide"]) == 0
+    assert Path("out/your-guide-s-title.pdf").is_file()
+
+
+def test_the_scaffold_shows_every_block_kind_and_makes_no_medical_claims():
+    import yaml
+
+    kinds = set()
+    for name in ("start-here", "your-choices", "glossary", "references"):
+        data = yaml.safe_load((ROOT / "guide" / "scaffold" / "sections" / f"{name}.yaml").read_text())
+        for block in [*data["blocks"], *(b for s in data.get("subsections", []) for b in s["blocks"])]:
+            kinds |= set(block)
+    assert kinds == {"paragraph", "bullets", "checklist", "callout", "regimens", "glossary", "references"}
+    text = " ".join(p.read_text() for p in (ROOT / "guide" / "scaffold").rglob("*.yaml")).lower()
+    for word in ("cancer", "mesothelioma", "chemotherapy", "survival of", "patients", "diagnos"):
+        assert word not in text, word
+
+
+def _refused(tmp_path, target, capsys) -> str:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["new", str(target)], prog="guide") == 2
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing half-written beside it
+    assert len(err.splitlines()) == 1
+    return err.strip()
+
+
+def test_new_refuses_a_folder_with_files(tmp_path, capsys):
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "notes.txt").write_text("mine")
+    assert _refused(tmp_path, tmp_path / "taken", capsys) == (
+        f"error: cannot create {tmp_path}/taken: the folder already has files in it; give a new or empty folder")
+    assert [p.name for p in (tmp_path / "taken").iterdir()] == ["notes.txt"]
+
+
+def test_new_refuses_a_file(tmp_path, capsys):
+    (tmp_path / "guide.txt").write_text("x")
+    assert _refused(tmp_path, tmp_path / "guide.txt", capsys) == (
+        f"error: cannot create {tmp_path}/guide.txt: it is a file, not a folder")
+
+
+def test_new_refuses_a_missing_parent(tmp_path, capsys):
+    assert _refused(tmp_path, tmp_path / "a" / "b", capsys) == (
+        f"error: cannot create {tmp_path}/a/b: the folder {tmp_path}/a does not exist")
+
+
+def test_new_without_write_permission_says_so(tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    def denied(**kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", denied)  # root (as in CI) may write anywhere, so simulate it
+    assert _refused(tmp_path, tmp_path / "x", capsys) == (
+        f"error: cannot create {tmp_path}/x: no permission to write in {tmp_path}")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write in a read-only folder")
+def test_new_into_a_read_only_folder(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        assert main(["new", str(locked / "x")], prog="guide") == 2
+        assert capsys.readouterr().err.strip() == f"error: cannot create {locked}/x: no permission to write in {locked}"
+    finally:
+        locked.chmod(0o755)
+
+
+def test_a_failed_copy_leaves_nothing(tmp_path, monkeypatch):
+    import shutil
+
+    calls, real = [], shutil.copyfile
+
+    def failing(src, dst, **kwargs):
+        calls.append(src)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(src, dst, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", failing)
+    with pytest.raises(UsageError, match="No space left on device"):
+        scaffold(ROOT / "guide" / "scaffold", tmp_path / "x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_into_an_empty_folder_fills_it(tmp_path):
+    (tmp_path / "empty").mkdir()
+    scaffold(ROOT / "guide" / "scaffold", tmp_path / "empty")
+    assert (tmp_path / "empty" / "guide.yaml").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
