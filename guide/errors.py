@@ -51,3 +51,19 @@ class UsageError(GuideError):
     """An argument cannot be used as given (e.g. `new` into a folder that has files); one line says why."""
 
     exit_code = 2
+
+
+class InputError(GuideError):
+    """A file we were asked to read is not a bounded regular file (or is not where it may be); names it."""
+
+    exit_code = 2
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class OutputRefused(OutputError):
+    """The place asked for is not ours to write (a device, an input, a file that is not a PDF); one line."""
+
+    exit_code = 2

@@ -4,6 +4,7 @@ from .._resources import data_folder
 from . import models
 from ._advice import Grade, format_warning, grade, reading_warnings, section_grades, uncited_warnings
 from ._escape import escape
+from ._files import LIMITS, content_inputs, not_regular, open_input, read_input, resolve_input, same_file
 from ._select import select_sections
 from ._validate import (MIN_CONTRAST, Checker, contrast, load_guide, load_guide_with_usage, shown_path,
                         slug)
@@ -12,7 +13,8 @@ from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, PRINT_MODES, BuildOptions
 
 DEFAULT_CONTENT = data_folder("default_content")  # the Stage IV guide and its letter, shipped in the package
 
-__all__ = ["DEFAULT_CONTENT", "MAX_ADVOCATE", "MAX_NAME", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
-           "BuildOptions", "Checker", "Grade", "YList", "YMap", "contrast", "escape", "format_warning", "grade",
-           "line_of", "load_file", "load_guide", "load_guide_with_usage", "models", "reading_warnings",
-           "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]
+__all__ = ["DEFAULT_CONTENT", "LIMITS", "MAX_ADVOCATE", "MAX_NAME", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
+           "BuildOptions", "Checker", "Grade", "YList", "YMap", "content_inputs", "contrast", "escape", "format_warning", "grade",
+           "line_of", "load_file", "load_guide", "load_guide_with_usage", "models", "not_regular", "open_input",
+           "read_input", "reading_warnings", "resolve_input", "same_file", "section_grades", "select_sections",
+           "shown_path", "slug", "uncited_warnings"]

@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from ..errors import ContentError, Problem
+from ..errors import ContentError, InputError, Problem
+from ._files import read_input
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
@@ -158,16 +159,15 @@ def load_text(text: str, file: str) -> Any:
         loader.dispose()
 
 
-def load_file(path: Path, shown: str) -> Any:
-    """Read and parse ``path``; ``shown`` is the name used in messages."""
+def load_file(path: Path, shown: str, root: Path | None = None) -> Any:
+    """Read (through the input guard) and parse ``path``; ``shown`` is the name used in messages.
+
+    With ``root``, the file (symlinks resolved) must lie inside that folder.
+    """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Problem(shown, 0, "", "file not found")]) from None
-    except OSError as exc:
-        raise ContentError([Problem(shown, 0, "", f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ContentError([Problem(shown, 0, "", f"file is larger than {MAX_BYTES} bytes")])
+        raw = read_input(path, "yaml", root)
+    except InputError as exc:
+        raise ContentError([Problem(shown, 0, "", exc.reason)]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
