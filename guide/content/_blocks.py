@@ -8,7 +8,7 @@ from typing import Any
 
 from . import models as m
 from ..errors import Problem
-from ._checker import Checker, _also, _join, _type_name, slug
+from ._checker import Checker, _also, _claim_id, _join, _type_name, slug
 from ._yaml import line_of
 
 BLOCK_KINDS = ("paragraph", "bullets", "checklist", "callout", "regimens", "glossary", "references")
@@ -46,6 +46,17 @@ def _paragraph(c, body, parent, key, path, seen_ids):
     return m.Paragraph(text) if text else None
 
 
+def _item(c: Checker, raw: Any, items: Any, i: int, p: str,
+          optional: list[str]) -> tuple[dict, m.Inline | None] | None:
+    """A list entry: its text, or a mapping of "text" and the optional keys. (mapping or {}, text), None if bad."""
+    if not isinstance(raw, dict):
+        return {}, c.inline(raw, items, i, p)
+    body = c.mapping(raw, items, i, p, ["text"], optional)
+    if body is None:
+        return None
+    return body, c.inline(body.get("text"), body, "text", _join(p, "text")) if "text" in body else None
+
+
 def _list_items(c: Checker, value: Any, parent: Any, key: Any, path: str, depth: int = 0) -> tuple[m.ListItem, ...]:
     items = c.seq(value, parent, key, path)
     if items is None:
@@ -53,23 +64,18 @@ def _list_items(c: Checker, value: Any, parent: Any, key: Any, path: str, depth:
     out = []
     for i, raw in enumerate(items):
         p = _join(path, i)
-        if isinstance(raw, dict):
-            body = c.mapping(raw, items, i, p, ["text"], ["items"])
-            if body is None:
-                continue
-            text = c.inline(body.get("text"), body, "text", _join(p, "text")) if "text" in body else None
-            children: tuple[m.ListItem, ...] = ()
-            if "items" in body:
-                if depth >= 2:
-                    c.add(body, "items", _join(p, "items"), "lists nest at most three levels deep")
-                else:
-                    children = _list_items(c, body["items"], body, "items", _join(p, "items"), depth + 1)
-            if text:
-                out.append(m.ListItem(text, children))
-        else:
-            text = c.inline(raw, items, i, p)
-            if text:
-                out.append(m.ListItem(text))
+        got = _item(c, raw, items, i, p, ["items"])
+        if got is None:
+            continue
+        body, text = got
+        children: tuple[m.ListItem, ...] = ()
+        if "items" in body:
+            if depth >= 2:
+                c.add(body, "items", _join(p, "items"), "lists nest at most three levels deep")
+            else:
+                children = _list_items(c, body["items"], body, "items", _join(p, "items"), depth + 1)
+        if text:
+            out.append(m.ListItem(text, children))
     return tuple(out)
 
 
@@ -84,11 +90,7 @@ def _checklist(c, body, parent, key, path, seen_ids):
         return None
     cid = c.ident(body.get("id"), body, "id", _join(path, "id")) if "id" in body else None
     if cid is not None:
-        first = seen_ids.get(f"checklist:{cid}")
-        if first:
-            c.add(body, "id", _join(path, "id"), f"duplicate checklist id {cid!r} {_also(c, first)}")
-        else:
-            seen_ids[f"checklist:{cid}"] = (c.file, line_of(body, "id"))
+        _claim_id(c, seen_ids, "checklist", cid, body, _join(path, "id"))
     title = c.text(body.get("title"), body, "title", _join(path, "title"), 200) if "title" in body else None
     intro = c.inline(body["intro"], body, "intro", _join(path, "intro")) if "intro" in body else ()
     notes = c.text(body["notes"], body, "notes", _join(path, "notes"), 60) if "notes" in body else None
@@ -98,17 +100,13 @@ def _checklist(c, body, parent, key, path, seen_ids):
     ids: dict[str, int] = {}
     for i, raw in enumerate(raw_items or ()):
         p = _join(items_path, i)
-        if isinstance(raw, dict):
-            rb = c.mapping(raw, raw_items, i, p, ["text"], ["id"])
-            if rb is None:
-                continue
-            text = c.inline(rb.get("text"), rb, "text", _join(p, "text")) if "text" in rb else None
-            if "id" in rb:
-                iid = c.ident(rb.get("id"), rb, "id", _join(p, "id"))
-            else:
-                iid = slug(m.plain(text)) if text else None
+        got = _item(c, raw, raw_items, i, p, ["id"])
+        if got is None:
+            continue
+        rb, text = got
+        if "id" in rb:
+            iid = c.ident(rb.get("id"), rb, "id", _join(p, "id"))
         else:
-            text = c.inline(raw, raw_items, i, p)
             iid = slug(m.plain(text)) if text else None
         if text and len(m.plain(text)) > 300:
             c.add(raw_items, i, p, "a checklist item is at most 300 characters; split it into several items")

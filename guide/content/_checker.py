@@ -228,6 +228,15 @@ def _also(c: Checker, first: tuple[str, int]) -> str:
     return f"(also at line {line})" if file == c.file else f"(also at {file}:{line})"
 
 
+def _claim_id(c: Checker, seen_ids: dict[str, tuple[str, int]], kind: str, value: str, body: Any, path: str) -> None:
+    """Note where a section or checklist id is first used; a later use is a problem naming that place."""
+    first = seen_ids.get(f"{kind}:{value}")
+    if first:
+        c.add(body, "id", path, f"duplicate {kind} id {value!r} {_also(c, first)}")
+    else:
+        seen_ids[f"{kind}:{value}"] = (c.file, line_of(body, "id"))
+
+
 def _join(path: str, key: Any) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"

@@ -13,7 +13,7 @@ from . import models as m
 from ..errors import ContentError, Problem
 from ._blocks import _blocks
 from ._brand import _brand
-from ._checker import Checker, Loader, _also, _join
+from ._checker import Checker, Loader, _also, _claim_id, _join
 from ._yaml import line_of
 
 
@@ -95,11 +95,7 @@ def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
     if sid is not None:
         if expect_id is not None and sid != expect_id:
             c.add(body, "id", _join(path, "id"), f"must equal the file name {expect_id!r} (got {sid!r})")
-        first = seen_ids.get(f"section:{sid}")
-        if first:
-            c.add(body, "id", _join(path, "id"), f"duplicate section id {sid!r} {_also(c, first)}")
-        else:
-            seen_ids[f"section:{sid}"] = (c.file, line_of(body, "id"))
+        _claim_id(c, seen_ids, "section", sid, body, _join(path, "id"))
     title = c.text(body.get("title"), body, "title", _join(path, "title"), 120) if "title" in body else None
     blocks = _blocks(c, body["blocks"], body, "blocks", _join(path, "blocks"), seen_ids) if "blocks" in body else ()
     subs: list[m.Section] = []
