@@ -6,8 +6,9 @@ from ._advice import Grade, format_warning, grade, reading_warnings, section_gra
 from ._escape import escape
 from ._files import LIMITS, content_inputs, not_regular, open_input, read_input, resolve_input, same_file
 from ._select import select_sections
-from ._validate import (MIN_CONTRAST, Checker, contrast, load_guide, load_guide_with_usage, shown_path,
-                        slug)
+from ._brand import MIN_CONTRAST, contrast
+from ._checker import Checker, shown_path, slug
+from ._validate import load_guide, load_guide_with_usage
 from ._yaml import YList, YMap, line_of, load_file
 from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, PRINT_MODES, BuildOptions
 

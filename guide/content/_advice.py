@@ -22,7 +22,7 @@ from typing import Any
 from . import models as m
 from ..errors import ContentError, Problem
 from ._yaml import YList, YMap, line_of, load_file
-from ._validate import shown_path
+from ._checker import shown_path
 
 DEFAULT_GRADE_TARGET = 8.0  # NIH: patient materials at grade 8 or below
 

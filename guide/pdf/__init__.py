@@ -10,8 +10,9 @@ _EXPORTS = {
     "load_content": "._edition", "render_guide": "._edition",
     "add_bleed_and_marks": "._printshop", "booklet_sides": "._printshop", "crop_marks": "._printshop",
     "impose_booklet": "._printshop", "render_print": "._printshop", "MARK_ROOM": "._printshop",
-    "Edition": "._join", "LetterParts": "._join", "LetterTags": "._join", "PrintFile": "._join",
-    "atomic_stream": "._join", "letter_parts": "._join", "packet_pdf": "._join",
+    "LetterParts": "._letters", "LetterTags": "._letters", "letter_parts": "._letters",
+    "Edition": "._packet", "packet_pdf": "._packet",
+    "PrintFile": "._printfile", "atomic_stream": "._printfile",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -1,0 +1,306 @@
+"""One rendered guide edition and a letter's parts in, one tagged packet PDF (letter, then guide) out.
+
+A packet costs a copy of the guide's pre-serialised objects plus the letter, instead of a
+pypdf clone-and-write of the whole guide for every person (about 20 ms). The sources are our
+own ReportLab output; a packet keeps the guide's catalogue entries (outline, form fields,
+language, viewer settings, MarkInfo, XMP metadata) and its document info (title, author).
+
+A packet is tagged like the guide (PDF/UA-1): the letter comes with its structure as a
+LetterTags, and the packet has one structure tree whose Document holds the letter's elements
+first, then the guide's. The guide's own StructParents keys and ParentTree entries stay as
+they are; the letter's pages take the keys after them (from the guide's ParentTreeNextKey
+on). Only three guide objects differ per packet -- the Document element, the StructTreeRoot
+and the ParentTree -- so the template holds them in parts and a packet writes them whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from ..errors import OutputError
+from ._letters import Element, LetterParts
+from ._objects import Pieces, _Serialiser, _compact, _fill, _leaf, _trailer
+
+# Page keys a copy of a guide page keeps in the print file. Links and form fields are
+# dropped there: the print file is for the printer, and one widget cannot sit on many pages.
+PRINT_PAGE_KEYS = ("/Type", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox",
+                   "/Rotate", "/Resources", "/Contents", "/Group", "/UserUnit")
+
+
+
+class Edition:
+    """One rendered guide edition, parsed once and reused for every packet of that edition.
+
+    It pickles without its PdfReader, so the process that rendered it can prepare the
+    templates (prepare()) and hand them over: no worker has to parse the guide again.
+    """
+
+    def __init__(self, pdf: bytes):
+        self.pdf = pdf
+        self.digest = hashlib.sha256(pdf).digest()
+        self._reader: PdfReader | None = None
+        self._packet: _PacketTemplate | None = None
+        self._print: _PrintParts | None = None
+        self.pages = len(self.reader.pages)
+
+    @property
+    def reader(self) -> PdfReader:
+        if self._reader is None:
+            self._reader = PdfReader(io.BytesIO(self.pdf))
+        return self._reader
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_reader": None}
+
+    def prepare(self, packet: bool = True, printing: bool = False) -> Edition:
+        if packet:
+            self.packet_template()
+        if printing:
+            self.print_parts()
+        self._reader = None
+        return self
+
+    # The packet template: header, catalogue (1), info (3) and every guide object (4...)
+    # serialised once; a packet adds its letter objects, the page tree (2) and the xref.
+    def packet_template(self) -> _PacketTemplate:
+        if self._packet is None:
+            self._packet = _PacketTemplate(self)
+        return self._packet
+
+    def print_parts(self) -> _PrintParts:
+        """The guide pages with only what printing needs (see PRINT_PAGE_KEYS)."""
+        if self._print is None:
+            s = _Serialiser(self.reader)
+            for page in self.reader.pages:
+                s.ref(page.indirect_reference, kind="page", keep=PRINT_PAGE_KEYS)
+            s.run()
+            self._print = _PrintParts(tuple(s.objects), tuple(s.kinds))
+        return self._print
+
+
+@dataclass(frozen=True)
+class _PrintParts:
+    objects: tuple[Pieces, ...]
+    kinds: tuple[str, ...]
+
+
+class _PacketTemplate:
+    def __init__(self, edition: Edition):
+        reader = edition.reader
+        root_ref = reader.trailer.raw_get("/Root")
+        info_ref = reader.trailer.raw_get("/Info")
+        s = _Serialiser(reader)
+        self.guide_pages = [s.ref(p.indirect_reference, kind="page") for p in reader.pages]
+        root = root_ref.get_object()
+        tree = _GuideTree(s, root.raw_get("/StructTreeRoot")) if "/StructTreeRoot" in root else None
+        catalogue: list[bytes | int] = [b"<<"]
+        for key, value in dict.items(root):
+            if key == "/Pages":
+                continue
+            catalogue.append(b"\n" + _leaf(key) + b" ")
+            s.value(value, catalogue)
+        catalogue.append(b"\n/Pages 2 0 R\n>>")
+        info: list[bytes | int] = []
+        if info_ref is not None:
+            s.value(info_ref.get_object(), info)
+        else:
+            info.append(b"<< >>")
+        s.run()
+        # Numbers: 4... the guide's objects as written in the head, then the three structure
+        # objects written per packet (Document, StructTreeRoot, ParentTree), then the letter's.
+        special = tree.locals if tree is not None else ()
+        normal = [i for i in range(len(s.objects)) if i not in special]
+        ids = [0] * len(s.objects)
+        for n, i in enumerate(normal):
+            ids[i] = 4 + n
+        self.struct_base = 4 + len(normal)
+        for n, i in enumerate(special):
+            ids[i] = self.struct_base + n
+        self.ids = ids
+        self.next_id = self.struct_base + len(special)
+        self.tree = tree.filled(ids) if tree is not None else None
+        version = reader.pdf_header.encode("ascii", "replace") or b"%PDF-1.4"
+        buf = io.BytesIO()
+        buf.write(version + b"\n%\xe2\xe3\xcf\xd3\n")
+        offsets = {}
+        offsets[1] = buf.tell()
+        buf.write(b"1 0 obj\n" + _fill(_compact(catalogue), ids) + b"\nendobj\n")
+        offsets[3] = buf.tell()
+        buf.write(b"3 0 obj\n" + _fill(_compact(info), ids) + b"\nendobj\n")
+        for i in normal:
+            offsets[ids[i]] = buf.tell()
+            buf.write(b"%d 0 obj\n" % ids[i] + _fill(s.objects[i], ids, parent=2) + b"\nendobj\n")
+        self.head = buf.getvalue()
+        self.guide_page_ids = [ids[i] for i in self.guide_pages]
+        self.digest = edition.digest
+        # xref lines of objects 1 and 3 .. struct_base-1 never change: made once
+        self.xref_1 = b"%010d 00000 n \n" % offsets[1]
+        self.xref_guide = b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(3, self.struct_base))
+
+
+class _GuideTree:
+    """The guide's structure tree root, Document element and ParentTree, kept in parts so that
+    a packet can write them again with the letter's structure added.
+
+    Our guides write the tree as tagging.py does: the StructTreeRoot's /K is one Document
+    element, and the ParentTree is one flat /Nums array; anything else is refused.
+    """
+
+    def __init__(self, s: _Serialiser, tree_ref: Any):
+        tree = tree_ref.get_object() if isinstance(tree_ref, IndirectObject) else None
+        doc_ref = tree.raw_get("/K") if tree is not None else None
+        nums_ref = tree.raw_get("/ParentTree") if tree is not None else None
+        doc = doc_ref.get_object() if isinstance(doc_ref, IndirectObject) else None
+        nums = nums_ref.get_object() if isinstance(nums_ref, IndirectObject) else None
+        if doc is None or doc.get("/S") != "/Document" or nums is None or "/Kids" in nums or "/Nums" not in nums:
+            raise OutputError("cannot merge the guide's structure tree: expected one Document element "
+                              "and a flat ParentTree, as tagging.py writes them")
+        self.next_key = int(tree.get("/ParentTreeNextKey", 0))
+        self.locals = (s.ref(doc_ref), s.ref(tree_ref), s.ref(nums_ref))   # Document, root, ParentTree
+        self.doc_head = self._dict(s, doc, ("/K",), b"<<")
+        self.doc_kids: list[bytes | int] = []
+        kids = doc.raw_get("/K")
+        for kid in (kids.get_object() if isinstance(kids.get_object(), ArrayObject) else [kids]):
+            self.doc_kids.append(b" ")
+            s.value(kid, self.doc_kids)
+        self.tree_head = self._dict(s, tree, ("/K", "/ParentTree", "/ParentTreeNextKey"), b"<<")
+        self.nums_head = self._dict(s, nums, ("/Nums",), b"<<")
+        self.nums_head.append(b"\n/Nums [")
+        for item in nums["/Nums"]:
+            self.nums_head.append(b" ")
+            s.value(item, self.nums_head)
+
+    @staticmethod
+    def _dict(s: _Serialiser, d: DictionaryObject, skip: tuple[str, ...], start: bytes) -> list[bytes | int]:
+        out: list[bytes | int] = [start]
+        for key, value in dict.items(d):
+            if key not in skip:
+                out.append(b"\n" + _leaf(key) + b" ")
+                s.value(value, out)
+        return out
+
+    def filled(self, ids: list[int]) -> _FilledTree:
+        doc_id, root_id, nums_id = (ids[i] for i in self.locals)
+        return _FilledTree(doc_id, root_id, nums_id, self.next_key,
+                           *(_fill(_compact(p), ids) for p in (self.doc_head, self.doc_kids,
+                                                               self.tree_head, self.nums_head)))
+
+
+@dataclass(frozen=True)
+class _FilledTree:
+    doc_id: int
+    root_id: int
+    nums_id: int
+    next_key: int           # the guide's ParentTreeNextKey: the letter's pages' keys start here
+    doc_head: bytes         # the Document element without /K and its closing >>
+    doc_kids: bytes         # the guide's top-level element references
+    tree_head: bytes        # the StructTreeRoot without /K, /ParentTree, /ParentTreeNextKey
+    nums_head: bytes        # the ParentTree up to and with the guide's /Nums entries
+
+
+_ROLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def _structure(tree: _FilledTree, elements: tuple[Element, ...], page_ids: list[int],
+               first: int) -> tuple[list[bytes], bytes, bytes, bytes]:
+    """The letter's structure elements (numbered from ``first``) and the packet's Document,
+    StructTreeRoot and ParentTree, as object bodies."""
+    eids = [first + j for j in range(len(elements))]
+    pg = [0] * len(elements)   # the page of each element's first content
+    for j in range(len(elements) - 1, -1, -1):
+        kids = elements[j][2]
+        if not kids:
+            raise OutputError("cannot merge the letter's structure: an element has no content")
+        head = kids[0]
+        pg[j] = head[0] if isinstance(head, tuple) else pg[head] if j < head < len(elements) else 0
+    marks: list[list[int]] = [[] for _ in page_ids]   # per letter page: MCID -> element id
+    bodies = []
+    for j, (role, parent, kids) in enumerate(elements):
+        if not _ROLE_RE.fullmatch(role) or not -1 <= parent < j:
+            raise OutputError(f"cannot merge the letter's structure: bad element {role!r}")
+        parts = []
+        for kid in kids:
+            if isinstance(kid, tuple):
+                page, mcid = kid
+                if not (0 <= page < len(page_ids) and mcid >= 0):
+                    raise OutputError(f"cannot merge the letter's structure: no page {page + 1} or MCID {mcid}")
+                row = marks[page]
+                if len(row) <= mcid:
+                    row.extend([0] * (mcid + 1 - len(row)))
+                row[mcid] = eids[j]
+                parts.append(b"%d" % mcid if page == pg[j] else
+                             b"<</Type/MCR/Pg %d 0 R/MCID %d>>" % (page_ids[page], mcid))
+            elif j < kid < len(elements) and elements[kid][1] == j:
+                parts.append(b"%d 0 R" % eids[kid])
+            else:
+                raise OutputError(f"cannot merge the letter's structure: element {j} lists {kid} as its child")
+        bodies.append(b"<</Type/StructElem/S/%s/P %d 0 R/Pg %d 0 R/K [%s]>>"
+                      % (role.encode("ascii"), tree.doc_id if parent < 0 else eids[parent],
+                         page_ids[pg[j]], b" ".join(parts)))
+    top = b"".join(b" %d 0 R" % eids[j] for j, e in enumerate(elements) if e[1] < 0)
+    doc = tree.doc_head + b"\n/K [" + top + tree.doc_kids + b" ]\n>>"
+    key = tree.next_key
+    root = tree.tree_head + (b"\n/K %d 0 R\n/ParentTree %d 0 R\n/ParentTreeNextKey %d\n>>"
+                             % (tree.doc_id, tree.nums_id, key + len(page_ids)))
+    nums = tree.nums_head + b"".join(
+        b" %d [%s]" % (key + k, b" ".join(b"%d 0 R" % e if e else b"null" for e in row))
+        for k, row in enumerate(marks)) + b" ]\n>>"
+    return bodies, doc, root, nums
+
+
+def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
+    """The letter's pages followed by the guide's, as one PDF; returns (bytes, pages).
+
+    With a tagged guide, the letter's pages get /StructParents (after the guide's keys) and
+    /Tabs /S, and its structure goes into the tree ahead of the guide's (see _structure).
+    """
+    t = edition.packet_template()
+    tree = t.tree
+    out = [t.head]
+    pos = len(t.head)
+    ids = [t.next_id + i for i in range(len(letter.objects))]
+    page_no = {i: k for k, i in enumerate(letter.pages)}
+    xref_letter = []
+    for i, pieces in enumerate(letter.objects):
+        body = _fill(pieces, ids, parent=2)
+        if tree is not None and i in page_no:
+            body = body.replace(b"<<", b"<<\n/StructParents %d\n/Tabs /S" % (tree.next_key + page_no[i]), 1)
+        data = b"%d 0 obj\n" % ids[i] + body + b"\nendobj\n"
+        xref_letter.append(b"%010d 00000 n \n" % pos)
+        out.append(data)
+        pos += len(data)
+    page_ids = [ids[i] for i in letter.pages]
+    xref_tree: list[bytes] = []
+    xref_elements: list[bytes] = []
+    size = t.next_id + len(letter.objects)
+    if tree is not None:
+        bodies, doc, root, nums = _structure(tree, letter.elements, page_ids, size)
+        for num, body in ((tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums)):
+            data = b"%d 0 obj\n" % num + body + b"\nendobj\n"
+            xref_tree.append(b"%010d 00000 n \n" % pos)
+            out.append(data)
+            pos += len(data)
+        for j, body in enumerate(bodies):
+            data = b"%d 0 obj\n" % (size + j) + body + b"\nendobj\n"
+            xref_elements.append(b"%010d 00000 n \n" % pos)
+            out.append(data)
+            pos += len(data)
+        size += len(bodies)
+    kids = page_ids + t.guide_page_ids
+    page_tree = (b"2 0 obj\n<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
+                 + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>\nendobj\n")
+    xref_2 = b"%010d 00000 n \n" % pos
+    out.append(page_tree)
+    pos += len(page_tree)
+    doc_id = hashlib.md5(t.digest + b"".join(out[1:]), usedforsecurity=False).hexdigest().encode()
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+    out += [t.xref_1, xref_2, t.xref_guide, *xref_tree, *xref_letter, *xref_elements]
+    out.append(_trailer(size, doc_id, pos))
+    return b"".join(out), len(kids)
