@@ -15,7 +15,7 @@ from .options import MAX_ADVOCATE, MAX_NAME, PAPERS, PRINT_MODES, BuildOptions
 DEFAULT_CONTENT = data_folder("default_content")  # the Stage IV guide and its letter, shipped in the package
 
 __all__ = ["DEFAULT_CONTENT", "LIMITS", "MAX_ADVOCATE", "MAX_NAME", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
-           "BuildOptions", "Checker", "Grade", "YList", "YMap", "content_inputs", "contrast", "escape", "format_warning", "grade",
-           "line_of", "load_file", "load_guide", "load_guide_with_usage", "models", "not_regular", "open_input",
-           "read_input", "reading_warnings", "resolve_input", "same_file", "section_grades", "select_sections",
-           "shown_path", "slug", "uncited_warnings"]
+           "BuildOptions", "Checker", "Grade", "YList", "YMap", "content_inputs", "contrast", "escape",
+           "format_warning", "grade", "line_of", "load_file", "load_guide", "load_guide_with_usage", "models",
+           "not_regular", "open_input", "read_input", "reading_warnings", "resolve_input", "same_file",
+           "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import models as m
 from ._checker import Checker, Loader, _content_path, _join
+from ._yaml import quoted
 
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -17,14 +18,14 @@ def _colour(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> m.Colour 
         return None
     rgb = body["rgb"]
     if not isinstance(rgb, str) or not HEX_RE.match(rgb):
-        c.add(body, "rgb", _join(path, "rgb"), f"must be a colour like \"#1f4e79\", not {rgb!r}")
+        c.add(body, "rgb", _join(path, "rgb"), f"must be a colour like \"#1f4e79\", not {quoted(rgb)}")
         return None
     cmyk = None
     if "cmyk" in body:
         v = body["cmyk"]
         if (not isinstance(v, list) or len(v) != 4
                 or any(isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1 for x in v)):
-            c.add(body, "cmyk", _join(path, "cmyk"), f"must be four numbers from 0 to 1 [c, m, y, k], not {v!r}")
+            c.add(body, "cmyk", _join(path, "cmyk"), f"must be four numbers from 0 to 1 [c, m, y, k], not {quoted(v)}")
             return None
         cmyk = tuple(float(x) for x in v)
     return m.Colour(rgb.lower(), cmyk)

@@ -16,6 +16,13 @@ from ._files import read_input
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
+SHOWN = 40  # characters of a value quoted back in a message: enough to find the mistake, not to copy a file
+
+
+def quoted(value: Any) -> str:
+    """``repr(value)``, cut to about SHOWN characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[:SHOWN - 1] + "…"
 
 
 class YMap(dict):
@@ -78,7 +85,7 @@ class _Builder:
                     raise self.fail(key_node, "a key must be plain text")
                 key = str(key)
                 if key in out:
-                    raise self.fail(key_node, f"duplicate key {key!r}")
+                    raise self.fail(key_node, f"duplicate key {quoted(key)}")
                 out[key] = self.build(value_node)
                 out.key_lines[key] = key_node.start_mark.line + 1
             return out
@@ -100,7 +107,7 @@ class _Builder:
 
 
 def _tag_refused(tag: str) -> str:
-    return f"YAML tag {_shown_tag(tag)!r} is not allowed; write plain text, numbers, lists and mappings"
+    return f"YAML tag {quoted(_shown_tag(tag))} is not allowed; write plain text, numbers, lists and mappings"
 
 
 def _shown_tag(tag: str) -> str:
