@@ -4,6 +4,7 @@ from .._resources import data_folder
 from . import models
 from ._advice import Grade, format_warning, grade, reading_warnings, section_grades, uncited_warnings
 from ._escape import escape
+from ._image import image_problem, print_image
 from ._files import LIMITS, content_inputs, not_regular, open_input, read_input, resolve_input, same_file
 from ._select import select_sections
 from ._brand import MIN_CONTRAST, contrast
@@ -16,6 +17,7 @@ DEFAULT_CONTENT = data_folder("default_content")  # the Stage IV guide and its l
 
 __all__ = ["DEFAULT_CONTENT", "LIMITS", "MAX_ADVOCATE", "MAX_NAME", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
            "BuildOptions", "Checker", "Grade", "YList", "YMap", "content_inputs", "contrast", "escape",
-           "format_warning", "grade", "line_of", "load_file", "load_guide", "load_guide_with_usage", "models",
-           "not_regular", "open_input", "read_input", "reading_warnings", "resolve_input", "same_file",
-           "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]
+           "format_warning", "grade", "image_problem", "line_of", "load_file", "load_guide",
+           "load_guide_with_usage", "models", "not_regular", "open_input", "print_image", "read_input",
+           "reading_warnings", "resolve_input", "same_file", "section_grades", "select_sections", "shown_path",
+           "slug", "uncited_warnings"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import models as m
 from ._checker import Checker, Loader, _content_path, _join
+from ._image import image_problem
 from ._yaml import quoted
 
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -112,6 +113,10 @@ def _brand(ld: Loader) -> m.Brand | None:
     logo = None
     if body.get("logo") is not None:
         logo = _content_path(c, ld.dir, body["logo"], body, "logo", "logo", (".png", ".jpg", ".jpeg"))
+        problem = image_problem(logo) if logo else None  # decoded now, so a bad logo never reaches a run
+        if problem:
+            c.add(body, "logo", "logo", f"{quoted(body['logo'])} {problem}")
+            logo = None
     ld.finish(c)
     if name and tagline and len(colours) == len(COLOUR_ROLES):
         return m.Brand(name, tagline, colours, help_title, tuple(help_items),
