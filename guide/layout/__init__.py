@@ -1,9 +1,10 @@
 """Layout stage: a validated guide and build options in; theme, story of flowables and the rendered PDF bytes out."""
 
-from ._document import render
 from ._flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, with_role
 from ._person import clean_person_text, font_problem
-from ._story import Ctx, build_story, markup, render_block, reviewed, section_key
+from ._blocks import Ctx, markup, render_block
+from ._document import render
+from ._story import build_story, reviewed, section_key
 from ._theme import (BLEED, PAPERS, SAFE_ZONE, Theme, drawable_codepoints, make_theme, register_fonts, to_color,
                      variant)
 

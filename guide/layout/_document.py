@@ -221,7 +221,8 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     The story is the sections' flowables in order, each section starting with its heading
     (which carries the section key); rendering each block again tells how many flowables it made.
     """
-    from ._story import Ctx, render_block, section_key
+    from ._blocks import Ctx, render_block
+    from ._story import section_key
 
     index = next((i for i, f in enumerate(story) if f is flowable), None)
     if index is None:
