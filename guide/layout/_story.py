@@ -15,6 +15,7 @@ from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListIte
 
 from ..content import models as m
 from ._flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, with_role
+from ._note import note_flowables
 from ..content import BuildOptions
 from ._theme import Theme, variant
 
@@ -407,6 +408,7 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
+    story += note_flowables(options.note, theme)  # the advocate's note, above the contents
     story += contents(ctx)
     story.append(PageBreak())
     for section in guide.sections:
