@@ -21,6 +21,8 @@ COMMANDS = {
     "sections": ("._sections", "list the section ids and titles"),
     "verify": ("._verify", "check that a built PDF matches its content"),
     "packet": ("._packet", "build mailing packets: cover letter + guide per recipient"),
+    "serve": ("._serve", "start the advocate desk: a local web page to choose and print a copy"),
+    "desk-log": ("._desk_log", "count the copies the advocate desk handed out, per day and edition"),
 }
 
 
