@@ -53,10 +53,16 @@ def download_name(guide: m.Guide, options: BuildOptions) -> str:
 
     base = default_name(guide.title, options)[: -len(".pdf")]
     if options.prepared_for:
-        name = slug(options.prepared_for)
+        name = slug(options.prepared_for.translate(_NO_DECOMPOSITION))
         if name != "item":  # slug's stand-in when nothing of the name has an ASCII form
             base += f"-{name}"
     return base + ".pdf"
+
+
+# letters that Unicode does not decompose into a base letter and an accent (so NFKD keeps them whole)
+_NO_DECOMPOSITION = str.maketrans({"Đ": "D", "đ": "d", "Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "ß": "ss",
+                                   "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Þ": "Th", "þ": "th", "ı": "i",
+                                   "Ð": "D", "ð": "d", "Ħ": "H", "ħ": "h"})
 
 
 def edition_name(guide: m.Guide, options: BuildOptions) -> str:

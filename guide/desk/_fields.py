@@ -50,14 +50,18 @@ def _text(field: str, value: object, errors: list[FieldError]) -> str | None:
         return None
 
 
-def parse_fields(raw: dict[str, object], guide: m.Guide) -> tuple[BuildOptions | None, list[FieldError]]:
-    """Check every field and report every problem at once; unknown fields are problems too."""
+def parse_fields(raw: dict[str, object], guide: m.Guide,
+                 form: bool = False) -> tuple[BuildOptions | None, list[FieldError]]:
+    """Check every field and report every problem at once; unknown fields are problems too.
+
+    A form sends large_print as text ("on" when ticked); JSON must send true or false.
+    """
     errors = [FieldError(k, f"unknown field; the fields are: {', '.join(FIELDS)}") for k in raw if k not in FIELDS]
     paper = raw.get("paper", "letter")
     if paper not in PAPERS:
         errors.append(FieldError("paper", f"must be one of: {', '.join(PAPERS)}"))
     large = raw.get("large_print", False)
-    if isinstance(large, str):
+    if form and isinstance(large, str):
         large = large.lower() in TRUE_WORDS
     elif not isinstance(large, bool):
         errors.append(FieldError("large_print", "must be true or false"))

@@ -117,7 +117,7 @@ async def api_pages(request: Request) -> JSONResponse:
     if "sections" in q:
         raw["sections"] = q.getlist("sections")
     unknown = [k for k in q if k not in ("paper", "large_print", "sections")]
-    options, errors = parse_fields(raw, loaded.guide)
+    options, errors = parse_fields(raw, loaded.guide, form=True)
     errors += [FieldError(k, "not a page-count field") for k in unknown]
     if errors:
         return api_errors(422, errors)
@@ -187,8 +187,7 @@ async def guide_form(request: Request) -> Response:
     loaded = desk.watch.current()
     if not loaded.ok:
         return render_page(request)
-    raw = {k: v for k, v in values.items()}
-    options, errors = parse_fields(raw, loaded.guide)
+    options, errors = parse_fields(values, loaded.guide, form=True)
     errors += [FieldError(k, "is not a field of this form") for k in extra]
     action = form.get("action", "preview")
     if action not in ("preview", "download", "count"):

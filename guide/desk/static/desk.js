@@ -37,7 +37,11 @@
       .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
       .then(function (res) {
         if (mine !== seq) return;
-        if (res[0] === 200) out.innerHTML = "This copy: <strong>" + res[1].pages + " pages</strong>.";
+        if (res[0] === 200) {
+          var strong = document.createElement("strong");
+          strong.textContent = res[1].pages + " pages";
+          out.replaceChildren("This copy: ", strong, ".");
+        }
         else out.textContent = "This copy: not counted (" + ((res[1].errors || [{}])[0].message || res[0]) + ").";
       })
       .catch(function () { if (mine === seq) out.textContent = "This copy: not counted."; });
