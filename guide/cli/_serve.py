@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from ..errors import GuideError
@@ -48,6 +47,27 @@ def _token(args) -> str | None:
     return token or None
 
 
+def _server_class():
+    import contextlib
+
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, except that a SIGTERM or Ctrl-C after a graceful shutdown exits 0.
+
+        uvicorn raises the caught signal again once it has shut down, so the process would die of it
+        (exit -15); a stop asked for is not a failure.
+        """
+
+        @contextlib.contextmanager
+        def capture_signals(self):
+            with super().capture_signals():
+                yield
+                self._captured_signals.clear()
+
+    return Server
+
+
 def run(args) -> int:
     import logging
     import socket
@@ -80,7 +100,7 @@ def run(args) -> int:
         print("access token required: sign in with it on the page, or send Authorization: Bearer", flush=True)
     print(f"handout log: {log_path}" if log_path else "handout log: off", flush=True)
     # uvicorn's own access log prints query strings; ours (guide.desk.access) prints path and status only
-    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on"))
+    server = _server_class()(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on"))
     server.run(sockets=[sock])
-    sys.stdout.flush()
+    print("advocate desk stopped", flush=True)
     return 0

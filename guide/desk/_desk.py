@@ -103,9 +103,10 @@ class Desk:
         loaded = self.watch.current()
         if not loaded.ok:
             return
-        try:
-            await asyncio.gather(*(self.page_count(loaded, BuildOptions(paper=p, large_print=lp))
-                                   for lp in (False, True) for p in ("letter", "a4")))
+        try:  # one at a time: the other workers stay free for the first family's copy
+            for lp in (False, True):
+                for p in ("letter", "a4"):
+                    await self.page_count(loaded, BuildOptions(paper=p, large_print=lp))
         except Exception as exc:  # a count is a convenience: the page says "not counted yet"
             log.warning("could not count pages at start: %s", type(exc).__name__)
 

@@ -61,6 +61,11 @@ def page_count(content_dir: str, digest: str, options: BuildOptions) -> Result:
     return Result(r.digest, None, r.pages, r.problems)
 
 
-def warm() -> int:
-    """Nothing to do: submitted once per worker at start so every process is up before the first request."""
-    return 0
+def warm(content_dir: str) -> int:
+    """Submitted once per worker at start: one real render, so the first family does not wait for cold caches."""
+    from ..pdf import render_guide
+
+    loaded = _state.get(content_dir)
+    if loaded is None or loaded.guide is None:
+        return 0
+    return render_guide(loaded.guide, BuildOptions())[1]

@@ -20,6 +20,7 @@
   }
   var timer = null, seq = 0;
   function update() {
+    out.dataset.state = "waiting";  // tests (and curious people) can tell a stale count from a fresh one
     clearTimeout(timer);
     timer = setTimeout(count, 250);
   }
@@ -30,13 +31,15 @@
     q.set("large_print", form.querySelector('input[name="large_print"]').checked ? "true" : "false");
     var chosen = 0;
     boxes.forEach(function (x) { if (x.checked) { q.append("sections", x.value); chosen++; } });
-    if (!chosen) { out.textContent = "This copy: choose at least one section."; return; }
+    if (!chosen) { out.textContent = "This copy: choose at least one section."; out.dataset.state = "done"; return; }
     var mine = ++seq;
+    out.dataset.state = "counting";
     out.textContent = "This copy: counting pages…";
     fetch("/api/pages?" + q.toString(), {credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
       .then(function (res) {
         if (mine !== seq) return;
+        out.dataset.state = "done";
         if (res[0] === 200) {
           var strong = document.createElement("strong");
           strong.textContent = res[1].pages + " pages";
@@ -44,7 +47,9 @@
         }
         else out.textContent = "This copy: not counted (" + ((res[1].errors || [{}])[0].message || res[0]) + ").";
       })
-      .catch(function () { if (mine === seq) out.textContent = "This copy: not counted."; });
+      .catch(function () {
+        if (mine === seq) { out.textContent = "This copy: not counted."; out.dataset.state = "done"; }
+      });
   }
   form.addEventListener("change", function (ev) {
     if (ev.target.name === "paper" || ev.target.name === "large_print" || ev.target.name === "sections") update();
