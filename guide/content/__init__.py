@@ -14,6 +14,6 @@ from .options import MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, PRINT_MODES, Buil
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent.parent / "content"
 
 __all__ = ["DEFAULT_CONTENT", "MAX_ADVOCATE", "MAX_NAME", "MAX_NOTE", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
-           "BuildOptions", "Checker", "Grade", "YList", "YMap", "contrast", "escape", "format_warning", "grade", "is_back_matter",
-           "line_of", "load_file", "load_guide", "load_guide_with_usage", "models", "reading_warnings",
-           "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]
+           "BuildOptions", "Checker", "Grade", "YList", "YMap", "contrast", "escape", "format_warning", "grade",
+           "is_back_matter", "line_of", "load_file", "load_guide", "load_guide_with_usage", "models",
+           "reading_warnings", "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]

@@ -1,4 +1,6 @@
-"""A content folder in; its validated guide (or its located problems) and a digest of its files out, reloaded when a file changes.
+"""A content folder in; its validated guide (or its located problems) and a digest of its files out.
+
+The state is reloaded when a file changes.
 
 Each request asks for the current state: the files' times and sizes are compared (a few stat calls),
 and only when they differ are the files read, hashed and validated again, so edits show without a restart.

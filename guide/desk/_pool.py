@@ -40,7 +40,8 @@ class BuildPool:
     async def warm(self) -> None:
         """Start every worker (each loads fonts and content in its initializer) before the first request."""
         loop = asyncio.get_running_loop()
-        await asyncio.gather(*(loop.run_in_executor(self._executor, _worker.warm, self.content_dir) for _ in range(self.workers)))
+        await asyncio.gather(*(loop.run_in_executor(self._executor, _worker.warm, self.content_dir)
+                               for _ in range(self.workers)))
 
     async def _run(self, fn, *args):
         if self.pending >= self.max_pending:

