@@ -23,6 +23,8 @@ COMMANDS = {
     "verify": ("._verify", "check that a built PDF matches its content"),
     "packet": ("._packet", "build mailing packets: cover letter + guide each"),
     "new": ("._new", "start a content folder from a commented example"),
+    "serve": ("._serve", "start the advocate desk, a local web page"),
+    "desk-log": ("._desk_log", "count the desk's handouts per day and edition"),
 }
 
 

@@ -138,6 +138,11 @@ def check_covers(ins: Inspection) -> Check:
         problems.append(f"cover lacks 'Prepared for {short(opts.prepared_for)}'")
     if not opts.prepared_for and named in cover:
         problems.append("cover says 'Prepared for' but this edition names nobody")
+    note_page = ins.page_key(1) if ins.n > 1 else ""  # the advocate's note: page 2, exactly when given
+    if opts.note and squash(f"A note from your advocate {opts.note}") not in note_page:
+        problems.append(f"page 2 lacks the advocate's note '{short(opts.note)}'")
+    if not opts.note and squash("A note from your advocate") in note_page:
+        problems.append("page 2 has an advocate's note but this edition has none")
     back = ins.page_key(ins.n - 1)
     if squash(f"Written by {g.author.line}") not in back:
         problems.append(f"back cover lacks 'Written by {g.author.line}'")
@@ -152,6 +157,7 @@ def check_covers(ins: Inspection) -> Check:
         return Check("covers", False, "; ".join(problems))
     extra = ", named copy" if opts.prepared_for else ""
     extra += ", advocate shown" if opts.advocate else ""
+    extra += ", note shown" if opts.note else ""
     return Check("covers", True, f"cover and back cover as in the content{extra}")
 
 
