@@ -42,6 +42,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from ..content import INFO_KEY, SCHEMA, record_json
 from ..errors import OutputError
 from ._write import TMP_PREFIX, TMP_SUFFIX
 
@@ -350,6 +351,7 @@ class Edition:
         self._packet: _PacketTemplate | None = None
         self._print: _PrintParts | None = None
         self.pages = len(self.reader.pages)
+        self.record = _guide_record(self.reader)   # the guide's build record, or None
 
     @property
     def reader(self) -> PdfReader:
@@ -410,7 +412,11 @@ class _PacketTemplate:
         catalogue.append(b"\n/Pages 2 0 R\n>>")
         info: list[bytes | int] = []
         if info_ref is not None:
-            s.value(info_ref.get_object(), info)
+            info_dict = DictionaryObject(dict.items(info_ref.get_object()))
+            if edition.record is not None:   # the packet says it is one: letter first, then this guide
+                packet = {**edition.record, "kind": "packet", "guide_pages": edition.pages}
+                info_dict[NameObject(INFO_KEY)] = TextStringObject(record_json(packet))
+            s.value(info_dict, info)
         else:
             info.append(b"<< >>")
         s.run()
@@ -607,6 +613,17 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     return b"".join(out), len(kids)
 
 
+def _guide_record(reader: PdfReader) -> dict | None:
+    """The build record a guide PDF of ours carries in its document info (kind "guide"), or None."""
+    import json
+
+    try:
+        record = json.loads(str((reader.metadata or {}).get(INFO_KEY)))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and record.get("kind") == "guide" else None
+
+
 def _trailer(size: int, doc_id: bytes, start: int) -> bytes:
     return (b"trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info 3 0 R\n/ID [<%s> <%s>]\n>>\nstartxref\n%d\n%%%%EOF\n"
             % (size, doc_id, doc_id, start))
@@ -632,6 +649,10 @@ class PrintFile:
         self.shared: dict[bytes, int] = {}         # object digest -> id (letters' fonts etc.)
         self.editions: dict[bytes, list[int]] = {}  # edition digest -> ids of its print parts
         self.title, self.author = title, author
+        # the build record: each edition once, and per packet (edition index, letter pages, guide pages)
+        self.record_editions: dict[bytes, int] = {}
+        self.records: list[dict] = []
+        self.pieces = array("L")
         self.pos = 0
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -693,7 +714,20 @@ class PrintFile:
         for i, kind in enumerate(parts.kinds):
             if kind == "page":
                 self._add_page(parts.objects[i], gids)
+        if edition.digest not in self.record_editions:
+            self.record_editions[edition.digest] = len(self.records)
+            self.records.append(edition.record or {})
+        self.pieces.extend((self.record_editions[edition.digest], len(letter.pages), edition.pages))
         return len(self.page_ids) - before
+
+    def record(self) -> dict:
+        """The print file's build record (content._record): its editions and its pieces in order."""
+        first = next((r for r in self.records if r), {})
+        p = self.pieces
+        return {"schema": SCHEMA, "kind": "print-file", "tool": first.get("tool"),
+                "content_sha256": first.get("content_sha256"),
+                "editions": [r.get("edition") for r in self.records],
+                "pieces": [[p[k], p[k + 1], p[k + 2]] for k in range(0, len(p), 3)]}
 
     def close(self) -> None:
         """Write the page tree, catalogue, info and xref."""
@@ -706,7 +740,8 @@ class PrintFile:
         self._put(1, b"<<\n/Type /Catalog\n/Pages 2 0 R\n>>")
         info = DictionaryObject({NameObject("/Title"): TextStringObject(self.title),
                                  NameObject("/Author"): TextStringObject(self.author),
-                                 NameObject("/Creator"): TextStringObject("guide packet")})
+                                 NameObject("/Creator"): TextStringObject("guide packet"),
+                                 NameObject(INFO_KEY): TextStringObject(record_json(self.record()))})
         self._put(3, _leaf(info))
         start = self.pos
         doc_id = hashlib.md5(b"%d:%d" % (len(self.page_ids), start), usedforsecurity=False).hexdigest().encode()
