@@ -24,12 +24,25 @@ COMMANDS = {
 }
 
 
+class _UsageError(Exception):
+    """argparse refused the command line (its message is already on stderr)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the usage and exits; raising instead lets a command answer in its own format
+    # (verify --json prints a JSON object even then)
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise _UsageError(message)
+
+
 def _command(name: str):
     return importlib.import_module(COMMANDS[name][0], __name__)
 
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="build_guide.py",
         description="Build the patient guide PDF from YAML content. With no command, builds it.",
         epilog="Commands: build (default), check, sections, verify, packet. "
@@ -48,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["build", *argv]
     try:
         args = parser(argv[0]).parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the reason
+    except SystemExit as exc:  # --help, or argparse already printed the reason
         return 0 if exc.code == 0 else 2
+    except _UsageError as exc:
+        answer = getattr(_command(argv[0]), "usage_error", None) if argv[0] in COMMANDS else None
+        return answer(argv, str(exc)) if answer is not None else 2
     debug = getattr(args, "debug", False)
     try:
         return _command(args.command).run(args)
