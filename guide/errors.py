@@ -45,3 +45,9 @@ class OutputError(GuideError):
 
 class VerifyError(GuideError):
     """A built PDF does not match its content."""
+
+
+class InputError(GuideError):
+    """A PDF given to read (diff) is missing or cannot be opened."""
+
+    exit_code = 2

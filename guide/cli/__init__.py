@@ -21,6 +21,7 @@ COMMANDS = {
     "sections": ("._sections", "list the section ids and titles"),
     "verify": ("._verify", "check that a built PDF matches its content"),
     "packet": ("._packet", "build mailing packets: cover letter + guide per recipient"),
+    "diff": ("._diff", "show what changed between two built PDFs, by section"),
 }
 
 
@@ -45,7 +46,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     top = _Parser(
         prog="build_guide.py",
         description="Build the patient guide PDF from YAML content. With no command, builds it.",
-        epilog="Commands: build (default), check, sections, verify, packet. "
+        epilog="Commands: build (default), check, sections, verify, packet, diff. "
                "Run 'build_guide.py COMMAND --help' for each.")
     sub = top.add_subparsers(dest="command")
     for name, (_, help_text) in COMMANDS.items():

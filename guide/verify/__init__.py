@@ -32,7 +32,7 @@ _MODULES = {
     "._record": ("read_record",),
     "._checks_letter": ("LetterExpect", "check_letter"),
     "._verify_file": ("verify_file",),
-    "._pdffile": ("Run", "flat_outline", "form_fields", "squash"),
+    "._pdffile": ("PdfFile", "Run", "flat_outline", "form_fields", "squash"),
     "._inspect": ("DEFAULT_OPTIONS", "Anchor", "Heading", "Inspection"),
     "._expect": ("block_texts", "cite_text", "expected_links", "expected_page_range", "fmt_figure", "reader_text",
                  "regimen_forms"),

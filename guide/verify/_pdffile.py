@@ -190,6 +190,9 @@ class _PdfFile:
                     yield i, annot
 
 
+PdfFile = _PdfFile  # the public name (guide.diff reads PDFs through it)
+
+
 @contextmanager
 def _captured_pypdf_log(sink: list[str]):
     """Keep pypdf's repair notices for the report instead of letting them reach stderr."""
