@@ -54,9 +54,13 @@ class UsageError(GuideError):
 
 
 class InputError(GuideError):
-    """A file we were asked to read is not a bounded regular file (or is not where it may be); names it."""
+    """A PDF given to read (diff) is missing or cannot be opened."""
 
     exit_code = 2
+
+
+class InputRefused(InputError):
+    """A file we were asked to read is not a bounded regular file (or is not where it may be); names it."""
 
     def __init__(self, path, reason: str):
         self.path, self.reason = str(path), reason

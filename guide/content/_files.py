@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputRefused
 
 # Per-kind limits, in bytes. YAML: the guide's largest file is ~40 KB; 2 MB was the limit before.
 # A logo is decoded and bounded in pixels at check time; 20 MB is far above any sane PNG/JPEG logo.
@@ -55,26 +55,26 @@ def _why(exc: OSError) -> str:
 
 
 def resolve_input(path: Path | str, root: Path | str | None = None) -> Path:
-    """The real file behind ``path``; raise InputError if it escapes ``root`` or cannot be resolved."""
+    """The real file behind ``path``; raise InputRefused if it escapes ``root`` or cannot be resolved."""
     try:
         real = Path(path).resolve(strict=True)
     except FileNotFoundError:
         if os.path.lexists(path):
-            raise InputError(path, "is a symlink to a file that does not exist") from None
-        raise InputError(path, "file not found") from None
+            raise InputRefused(path, "is a symlink to a file that does not exist") from None
+        raise InputRefused(path, "file not found") from None
     except RuntimeError:  # a symlink loop (Python 3.11 raises RuntimeError here)
-        raise InputError(path, "is a symlink loop") from None
+        raise InputRefused(path, "is a symlink loop") from None
     except OSError as exc:
-        raise InputError(path, _why(exc)) from None
+        raise InputRefused(path, _why(exc)) from None
     if root is not None:
         base = Path(root).resolve()
         if not real.is_relative_to(base):
-            raise InputError(path, "points outside the content folder (a symlink?); put the file itself inside it")
+            raise InputRefused(path, "points outside the content folder (a symlink?); put the file itself inside it")
     return real
 
 
 def open_input(path: Path | str, kind: str, root: Path | str | None = None) -> tuple[int, int]:
-    """A read-only descriptor of the checked regular file and its size; raise InputError.
+    """A read-only descriptor of the checked regular file and its size; raise InputRefused.
 
     The caller owns the descriptor (``os.fdopen(fd, "rb")`` wraps it; the mail code reads its CSV so).
     """
@@ -83,20 +83,20 @@ def open_input(path: Path | str, kind: str, root: Path | str | None = None) -> t
     try:
         why = not_regular(os.stat(real).st_mode)
     except OSError as exc:
-        raise InputError(path, _why(exc)) from None
+        raise InputRefused(path, _why(exc)) from None
     if why:
-        raise InputError(path, why)
+        raise InputRefused(path, why)
     try:
         fd = os.open(real, os.O_RDONLY | _NONBLOCK | _NOFOLLOW | getattr(os, "O_NOCTTY", 0) | os.O_CLOEXEC)
     except OSError as exc:
-        raise InputError(path, _why(exc)) from None
+        raise InputRefused(path, _why(exc)) from None
     try:
         st = os.fstat(fd)
         why = not_regular(st.st_mode)
         if why:
-            raise InputError(path, why)
+            raise InputRefused(path, why)
         if st.st_size > limit:
-            raise InputError(path, too_large(kind))
+            raise InputRefused(path, too_large(kind))
         if _NONBLOCK:  # a regular file reads the same either way; clear it so nothing downstream is surprised
             os.set_blocking(fd, True)
     except BaseException:
@@ -110,7 +110,7 @@ def too_large(kind: str) -> str:
 
 
 def read_input(path: Path | str, kind: str, root: Path | str | None = None) -> bytes:
-    """The bytes of a bounded regular file (see the module docstring); raise InputError."""
+    """The bytes of a bounded regular file (see the module docstring); raise InputRefused."""
     limit = LIMITS[kind]
     fd, size = open_input(path, kind, root)
     chunks, got = [], 0
@@ -122,11 +122,11 @@ def read_input(path: Path | str, kind: str, root: Path | str | None = None) -> b
             chunks.append(chunk)
             got += len(chunk)
     except OSError as exc:
-        raise InputError(path, _why(exc)) from None
+        raise InputRefused(path, _why(exc)) from None
     finally:
         os.close(fd)
     if got > limit:  # it grew after the fstat
-        raise InputError(path, too_large(kind))
+        raise InputRefused(path, too_large(kind))
     return b"".join(chunks)
 
 

@@ -15,7 +15,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputRefused
 from ._files import read_input
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
@@ -31,7 +31,7 @@ def image_problem(path: Path | str) -> str | None:
     want = FORMATS.get(Path(path).suffix.lower())
     try:
         data = read_input(path, "logo")
-    except InputError as exc:
+    except InputRefused as exc:
         return exc.reason
     with warnings.catch_warnings():
         # Pillow warns (on stderr, raw) above 89 million pixels and refuses above twice that; below the

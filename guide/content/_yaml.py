@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import ContentError, InputError, Problem
+from ..errors import ContentError, InputRefused, Problem
 from ._files import read_input
 
 MAX_BYTES = 2_000_000
@@ -173,7 +173,7 @@ def load_file(path: Path, shown: str, root: Path | None = None) -> Any:
     """
     try:
         raw = read_input(path, "yaml", root)
-    except InputError as exc:
+    except InputRefused as exc:
         raise ContentError([Problem(shown, 0, "", exc.reason)]) from None
     try:
         text = raw.decode("utf-8")

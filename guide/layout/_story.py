@@ -11,6 +11,7 @@ from ..content import BuildOptions, escape
 from ..content import models as m
 from ._blocks import Ctx, heading, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
+from ._note import note_flowables
 from ._theme import Theme, variant
 
 # ---- pages -------------------------------------------------------------------------
@@ -108,6 +109,7 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
+    story += note_flowables(options.note, theme)  # the advocate's note, above the contents
     story += contents(ctx)
     story.append(PageBreak())
     for section in guide.sections:
