@@ -1,4 +1,4 @@
-"""An image file (the brand's logo) in; why it cannot be printed (or None) at check time, and print-sized bytes at render.
+"""An image file (the logo) in; why it cannot be printed (None: it can) at check time, print-sized bytes at render.
 
 Decoding at check time with Pillow catches what used to pass `check` and the build and then stop a
 packet run: a file that is not an image, a PNG named .jpg, a truncated file (``load()`` decodes it
@@ -40,7 +40,8 @@ def image_problem(path: Path | str) -> str | None:
         try:
             img = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError:
-            return f"has too many pixels (over {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} million); at most {MAX_SIDE} x {MAX_SIDE} and {MAX_PIXELS // 1_000_000} million"
+            return (f"has too many pixels (over {2 * Image.MAX_IMAGE_PIXELS // 1_000_000} million); "
+                    f"at most {MAX_SIDE} x {MAX_SIDE} and {MAX_PIXELS // 1_000_000} million")
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             return f"is not a {want} image (Pillow cannot read it)"
         with img:

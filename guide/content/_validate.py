@@ -133,7 +133,11 @@ def load_guide(content_dir: Path | str, drawable: frozenset[int] | None = None) 
 def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | None = None) -> tuple[m.Guide, set[str]]:
     """As load_guide, also returning the set of cited reference keys."""
     ld = Loader(Path(content_dir), drawable)
-    if not ld.dir.is_dir():
+    try:
+        found = ld.dir.is_dir()
+    except OSError as exc:
+        raise ContentError([Problem(str(ld.dir), 0, "", f"cannot read the content folder: {exc.strerror}")]) from None
+    if not found:
         raise ContentError([Problem(str(ld.dir), 0, "", "content folder not found")])
     references = _references(ld)
     ref_keys = {r.key for r in references}
@@ -189,7 +193,12 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                         continue
                     names.add(sid)
                     rel = f"sections/{sid}.yaml"
-                    if not (ld.dir / rel).is_file():
+                    try:
+                        found = (ld.dir / rel).is_file()
+                    except OSError as exc:  # e.g. a sections folder this user may not read
+                        c.add(items, i, f"sections[{i}]", f"cannot read {ld.shown(rel)}: {exc.strerror}")
+                        continue
+                    if not found:
                         present = sorted(f.stem for f in (ld.dir / "sections").glob("*.yaml"))
                         hint = difflib.get_close_matches(sid, present, n=1)
                         c.add(items, i, f"sections[{i}]", f"no file {ld.shown(rel)} for section {quoted(sid)}"
