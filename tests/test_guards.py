@@ -367,25 +367,40 @@ def _rc4_free_pdf() -> bytes:
     return out.getvalue()
 
 
-VERIFY_CASES = {
-    "fifo": (_fifo, "FAIL file: cannot read out.pdf: is a named pipe (FIFO), not a regular file"),
-    "symlink to /dev/zero": (_zero, "FAIL file: cannot read zero.pdf: is a device, not a regular file"),
-    "5 GB sparse file": (_sparse, "FAIL file: cannot read big.pdf: file is larger than 200000000 bytes"),
-    "encrypted (RC4)": (_rc4, "FAIL file: pypdf cannot open it (the PDF is encrypted; verify needs an "
-                              "unencrypted build)"),
-    "encrypted (AES-256)": (_aes, "FAIL file: pypdf cannot open it (the PDF is encrypted; verify needs an "
-                                  "unencrypted build)"),
+ENCRYPTED = "the PDF is encrypted; verify needs an unencrypted build"
+VERIFY_CASES = {  # name -> (make the file, the line on stderr, the report's first line)
+    "fifo": (_fifo, "out.pdf: is a named pipe (FIFO), not a regular file",
+             "FAIL file: cannot read out.pdf: is a named pipe (FIFO), not a regular file"),
+    "symlink to /dev/zero": (_zero, "zero.pdf: is a device, not a regular file",
+                             "FAIL file: cannot read zero.pdf: is a device, not a regular file"),
+    "5 GB sparse file": (_sparse, "big.pdf: file is larger than 200000000 bytes",
+                         "FAIL file: cannot read big.pdf: file is larger than 200000000 bytes"),
+    "encrypted (RC4)": (_rc4, ENCRYPTED, f"FAIL file: pypdf cannot open it ({ENCRYPTED})"),
+    "encrypted (AES-256)": (_aes, ENCRYPTED, f"FAIL file: pypdf cannot open it ({ENCRYPTED})"),
 }
 
 
 @pytest.mark.parametrize("case", VERIFY_CASES)
 def test_verify_refuses_at_once_what_it_cannot_read(here, capsys, case):
-    make, first_line = VERIFY_CASES[case]
+    make, error, first_line = VERIFY_CASES[case]
     target = make(here)
     before = snapshot(here)
     code, out, err = run(capsys, "verify", target, "--content", "content")
-    assert (code, err) == (1, "")
+    assert (code, err) == (2, f"error: {error}\n")
     assert out.splitlines()[0] == first_line
+    assert snapshot(here) == before
+
+
+def test_verify_junit_report_cannot_replace_the_pdf_or_a_device(here, capsys):
+    (here / "guide.pdf").write_bytes(b"%PDF-1.4 not really a guide")
+    os.mkfifo(here / "report.xml")
+    before = snapshot(here)
+    for junit, message in [("guide.pdf", "error: cannot write guide.pdf: it is one of this run's inputs (guide.pdf); "
+                                         "give another output name"),
+                           ("report.xml", "error: cannot write report.xml: it is a named pipe (FIFO), not a regular "
+                                          "file; give the name of a file to create")]:
+        code, _, err = run(capsys, "verify", "guide.pdf", "--content", "content", "--junit", junit)
+        assert (code, err.splitlines()[-1]) == (2, message)
     assert snapshot(here) == before
 
 
