@@ -155,7 +155,7 @@ class _GuideTree:
     """The guide's structure tree root, Document element and ParentTree, kept in parts so that
     a packet can write them again with the letter's structure added.
 
-    Our guides write the tree as tagging.py does: the StructTreeRoot's /K is one Document
+    Our guides write the tree as guide.tagging does: the StructTreeRoot's /K is one Document
     element, and the ParentTree is one flat /Nums array; anything else is refused.
     """
 
@@ -167,7 +167,7 @@ class _GuideTree:
         nums = nums_ref.get_object() if isinstance(nums_ref, IndirectObject) else None
         if doc is None or doc.get("/S") != "/Document" or nums is None or "/Kids" in nums or "/Nums" not in nums:
             raise OutputError("cannot merge the guide's structure tree: expected one Document element "
-                              "and a flat ParentTree, as tagging.py writes them")
+                              "and a flat ParentTree, as guide.tagging writes them")
         self.next_key = int(tree.get("/ParentTreeNextKey", 0))
         self.locals = (s.ref(doc_ref), s.ref(tree_ref), s.ref(nums_ref))   # Document, root, ParentTree
         self.doc_head = self._dict(s, doc, ("/K",), b"<<")
