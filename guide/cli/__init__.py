@@ -21,6 +21,7 @@ COMMANDS = {
     "sections": ("._sections", "list the section ids and titles"),
     "verify": ("._verify", "check that a built PDF matches its content"),
     "packet": ("._packet", "build mailing packets: cover letter + guide per recipient"),
+    "mailings": ("._mailings", "the mailing history: runs, find a person, export as CSV"),
 }
 
 
@@ -32,7 +33,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="build_guide.py",
         description="Build the patient guide PDF from YAML content. With no command, builds it.",
-        epilog="Commands: build (default), check, sections, verify, packet. "
+        epilog="Commands: build (default), check, sections, verify, packet, mailings. "
                "Run 'build_guide.py COMMAND --help' for each.")
     sub = top.add_subparsers(dest="command")
     for name, (_, help_text) in COMMANDS.items():
