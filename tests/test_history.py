@@ -122,7 +122,8 @@ def test_zip3_table():
 
 # ---- input formats -----------------------------------------------------------------------------
 
-ROWS = [["Zoë Lee", "1 Main St", "", "Akron", "OH", "44308"], ["Ann; Bob", "2 Main St, Rear", "", "Akron", "OH", "44308"]]
+ROWS = [["Zoë Lee", "1 Main St", "", "Akron", "OH", "44308"],
+        ["Ann; Bob", "2 Main St, Rear", "", "Akron", "OH", "44308"]]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
@@ -146,7 +147,8 @@ def test_a_fifo_is_named_as_such(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(ContentError) as err:
         list(read_rows(fifo))   # returns at once: never blocks waiting for a writer
-    assert str(err.value) == f"{fifo}: is a pipe (FIFO), not a file; save the recipients as a CSV file and give its path"
+    assert str(err.value) == (f"{fifo}: is a pipe (FIFO), not a file; save the recipients as a CSV file "
+                              "and give its path")
     with pytest.raises(ContentError) as err:
         list(read_rows(tmp_path))
     assert "is a folder, not a file" in str(err.value)
@@ -251,6 +253,7 @@ def test_combined_cannot_land_on_inputs_or_the_run_files(tmp_path):
         make_packets(CONTENT, write(tmp_path / "p3.csv", people(1, 9)), out, day=DAY, jobs=1,
                      combined=other.folder / "combined.pdf")
     assert "inside the folder of the earlier run 2026-12-01-p2" in str(err.value)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["2026-12-01-p", "2026-12-01-p2"]   # no p3
 
 
 def test_schema_version_and_a_newer_file(tmp_path):

@@ -1,4 +1,4 @@
-"""Packet results in; manifest.csv (appended as packets finish, read back on resume), private CSV files and formula-safe cells out."""
+"""Packet results in; manifest.csv (appended as packets finish), private CSV files and formula-safe cells out."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ from ..content import BuildOptions
 from ..content import models as m
 from ..errors import ContentError, OutputError
 from ..pdf import PrintFile, atomic_stream
-from ._csvin import copy_input, header_only, read_rows
+from ._csvin import copy_input, header_only, open_regular, read_rows
 from ._history import HISTORY, History, RunInfo
 from ._letter import LetterMaker
 from ._letter_spec import load_letter, parse_window
@@ -116,6 +116,7 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
     # not redo the lot; its letters keep the day they were made).
     fingerprint = hashlib.sha256(repr((guide, spec, fixed_date or "today")).encode()).hexdigest()
     checker = RowChecker(guide, spec, fingerprint)
+    os.close(open_regular(recipients))   # a clear message for a missing file or a FIFO, before any output
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -141,11 +142,10 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
             os.replace(copy, folder / INPUT)
         if combined is True:
             combined = folder / COMBINED
-        if combined:
-            check_combined(combined, recipients, folder, out, hist_path)
         summary = Summary(folder=folder, run_id=info["id"], resumed=found is not None, history=hist_path)
         hist.start_run(RunInfo(info["id"], str(folder.resolve()),
-                               dt.datetime.now().astimezone().isoformat(timespec="seconds"), info["input"], sha, run_key,
+                               dt.datetime.now().astimezone().isoformat(timespec="seconds"), info["input"], sha,
+                               run_key,
                                repr({"window": window, "date": str(fixed_date or "today"), "encoding": encoding,
                                      "letter": str(letter or "letter.yaml")}),
                                guide.title, guide.version, fingerprint, info["letter_date"]))
@@ -154,10 +154,12 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
         if force:
             hist.reset_built(info["id"])
         try:
+            if combined:
+                check_combined(combined, recipients, folder, out, hist_path)
             editions = _pass_one(checker, folder, str(recipients), encoding, hist, summary, combined is not None,
                                  dt.date.fromisoformat(info["letter_date"]), None if remail else remail_after)
         except ContentError:
-            if not found:   # a new run that could not read its input leaves nothing behind
+            if not found:   # a new run that could not start leaves nothing behind
                 hist.forget_run(info["id"])
                 shutil.rmtree(folder, ignore_errors=True)
             raise
