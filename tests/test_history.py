@@ -395,3 +395,15 @@ def test_two_concurrent_runs_one_waits_or_stops(tmp_path):
     assert first.returncode == 0 and said.startswith("built 30,")
     assert db_rows(out / HISTORY, "SELECT id, built FROM runs ORDER BY id") == [("2026-12-01-p", 30),
                                                                                 ("2026-12-01-q", 2)]
+
+
+def test_row_lookups_use_the_key_index(tmp_path):
+    """Duplicate and earlier-mailing lookups search by key; a scan of the run's rows made pass 1 quadratic
+    (100,000 rows took over 15 minutes)."""
+    h = History(tmp_path / "h.sqlite")
+    try:
+        for sql, args in [(h.FIRST_WITH_KEY, ("k", "r", 5)), (h.MAILED_BEFORE, ("k", "r", "a", "b"))]:
+            plan = " ".join(str(step[-1]) for step in h.db.execute("EXPLAIN QUERY PLAN " + sql, args))
+            assert "USING INDEX pieces_by_key (key=?" in plan, plan
+    finally:
+        h.close()

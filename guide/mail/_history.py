@@ -41,7 +41,7 @@ MIGRATIONS: tuple[str, ...] = (
         edition TEXT, paper TEXT, sections TEXT, file TEXT, pages INTEGER, sha256 TEXT, inputs TEXT,
         status TEXT NOT NULL, reason TEXT, notes TEXT, time TEXT NOT NULL, serial INTEGER,
         PRIMARY KEY (run, row));
-    CREATE INDEX pieces_by_key ON pieces (key, status);
+    CREATE INDEX pieces_by_key ON pieces (key, run, row);
     """,
 )
 SCHEMA = len(MIGRATIONS)
@@ -158,22 +158,25 @@ class History:
 
     # ---- pieces -------------------------------------------------------------------------------
 
+    # INDEXED BY: left to itself SQLite scans the run's rows by primary key (quadratic in the rows)
+    FIRST_WITH_KEY = ("SELECT min(row) FROM pieces INDEXED BY pieces_by_key WHERE key = ? AND run = ? AND row < ? "
+                      "AND status IN ('pending', 'built', 'already_mailed')")
+    MAILED_BEFORE = ("SELECT r.letter_date, r.id FROM pieces p INDEXED BY pieces_by_key JOIN runs r ON r.id = p.run "
+                     "WHERE p.key = ? AND p.status = 'built' AND p.run != ? AND r.letter_date > ? "
+                     "AND r.letter_date < ? ORDER BY r.letter_date DESC, r.started DESC LIMIT 1")
+
     def state(self, run: str, row: int) -> tuple[str, str | None] | None:
         """(status, inputs) of a row in this run, or None."""
         return self.db.execute("SELECT status, inputs FROM pieces WHERE run = ? AND row = ?", (run, row)).fetchone()
 
     def first_with_key(self, run: str, key: str, before: int) -> int | None:
-        got = self.db.execute("SELECT min(row) FROM pieces WHERE key = ? AND run = ? AND row < ? AND status IN "
-                              "('pending', 'built', 'already_mailed')", (key, run, before)).fetchone()
+        got = self.db.execute(self.FIRST_WITH_KEY, (key, run, before)).fetchone()
         return got[0] if got else None
 
     def mailed_before(self, key: str, run: str, day: dt.date, days: int) -> tuple[str, str] | None:
         """(date, run id) of the latest other run that mailed this key within ``days`` of ``day``."""
         lo, hi = (day - dt.timedelta(days=days)).isoformat(), (day + dt.timedelta(days=days)).isoformat()
-        return self.db.execute(
-            "SELECT r.letter_date, r.id FROM pieces p JOIN runs r ON r.id = p.run WHERE p.key = ? "
-            "AND p.status = 'built' AND p.run != ? AND r.letter_date > ? AND r.letter_date < ? "
-            "ORDER BY r.letter_date DESC, r.started DESC LIMIT 1", (key, run, lo, hi)).fetchone()
+        return self.db.execute(self.MAILED_BEFORE, (key, run, lo, hi)).fetchone()
 
     def put(self, run: str, row: int, status: str, *, key: str | None = None, name: str = "", address: str = "",
             edition: str = "", paper: str = "", sections: str = "", file: str = "", inputs: str = "",
