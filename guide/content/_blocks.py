@@ -142,7 +142,7 @@ def _regimens(c, body, parent, key, path, seen_ids):
     body = c.mapping(body, parent, key, path, ["rows"], ["caption"])
     if body is None:
         return None
-    caption = c.text(body["caption"], body, "caption", _join(path, "caption"), 300) if "caption" in body else ""
+    caption = c.text(body["caption"], body, "caption", _join(path, "caption"), 400) if "caption" in body else ""
     rows_path = _join(path, "rows")
     raw_rows = c.seq(body.get("rows"), body, "rows", rows_path) if "rows" in body else None
     rows = []
