@@ -1,10 +1,10 @@
 # make guide: install into .venv and build the default guide; make test: install test tools and run the tests;
-# make test-wheel: build the wheel and try it as a user would.
+# make test-wheel: build the wheel and try it as a user would; make desk: start the advocate desk.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: guide test test-wheel bench clean
+.PHONY: guide test test-wheel bench desk clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test-wheel: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_build.py
+
+# the advocate desk on http://127.0.0.1:8000/ (this machine only; Ctrl-C stops it)
+desk: $(VENV)/.installed
+	$(PY) -m compileall -q guide
+	$(VENV)/bin/guide serve
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

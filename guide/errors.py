@@ -51,3 +51,9 @@ class UsageError(GuideError):
     """An argument cannot be used as given (e.g. `new` into a folder that has files); one line says why."""
 
     exit_code = 2
+
+
+class InputError(GuideError):
+    """A PDF given to read (diff) is missing or cannot be opened."""
+
+    exit_code = 2

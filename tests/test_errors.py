@@ -17,7 +17,7 @@ from minimal_content import BASICS, BRAND, GUIDE, REFERENCES, write_content
 from pypdf import PdfReader
 
 from guide.content import models as m
-from guide.layout import _story as story
+from guide.layout import _blocks as story
 from guide.build import load, render_guide
 from guide.cli import main
 from guide.errors import ContentError, LayoutError

@@ -315,7 +315,7 @@ def test_rgb_check_finds_rgb_in_the_ordinary_guide(shop):
 
 
 def test_cmyk_markup_link_colour_is_cmyk():
-    from guide.layout._story import _hex
+    from guide.layout._blocks import _hex
     from guide.layout import make_theme
     from guide.build import load
 

@@ -456,7 +456,7 @@ def good_file(good, tmp_path):
 def test_cli_prints_one_line_per_check_and_exits_0(good_file, capsys):
     assert main(["verify", str(good_file)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1 + len(v.CHECKS)
+    assert len(lines) == 2 + len(v.CHECKS)  # file, built-with (the build record the file carries), the checks
     assert all(line.startswith("PASS ") for line in lines)
 
 
@@ -464,7 +464,7 @@ def test_cli_json_report(good_file, capsys):
     assert main(["verify", str(good_file), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True
-    assert {tuple(sorted(c)) for c in data["checks"]} == {("detail", "name", "passed")}
+    assert {tuple(sorted(c)) for c in data["checks"]} == {("detail", "name", "seconds", "status")}  # schema 1
 
 
 def test_cli_fails_on_a_defect_and_names_it(appended, tmp_path, capsys):
@@ -480,7 +480,7 @@ def test_cli_unreadable_file_is_a_failed_check_not_a_traceback(content, tmp_path
     path = tmp_path / "broken.pdf"
     if content is not None:
         path.write_bytes(content)
-    assert main(["verify", str(path), "--json"]) == 1
+    assert main(["verify", str(path), "--json"]) == 2  # unreadable input: 2, not a failed check (1)
     captured = capsys.readouterr()
     data = json.loads(captured.out)
     assert data["ok"] is False and data["checks"][0]["name"] == "file"

@@ -23,7 +23,23 @@ COMMANDS = {
     "verify": ("._verify", "check that a built PDF matches its content"),
     "packet": ("._packet", "build mailing packets: cover letter + guide each"),
     "new": ("._new", "start a content folder from a commented example"),
+    "serve": ("._serve", "start the advocate desk, a local web page"),
+    "desk-log": ("._desk_log", "count the desk's handouts per day and edition"),
+    "diff": ("._diff", "show what changed between two built PDFs"),
 }
+
+
+class _UsageError(Exception):
+    """argparse refused the command line (its message is already on stderr)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse prints the usage and exits; raising instead lets a command answer in its own format
+    # (verify --json prints a JSON object even then)
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise _UsageError(message)
 
 
 def _command(name: str):
@@ -76,7 +92,7 @@ class _Help(argparse.HelpFormatter):
 
 def parser(command: str | None = None, prog: str | None = None) -> argparse.ArgumentParser:
     prog = prog or called_as()
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog=prog, usage="%(prog)s [COMMAND] [OPTIONS]", formatter_class=_Help,
         description="Build the patient guide PDF from YAML content. With no command, builds it.",
         epilog=f"Run '{prog} COMMAND --help' for a command's own options.")
@@ -99,8 +115,11 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         argv = ["build", *argv]
     try:
         args = parser(argv[0], prog).parse_args(argv)
-    except SystemExit as exc:  # argparse already printed the reason
+    except SystemExit as exc:  # --help, or argparse already printed the reason
         return 0 if exc.code == 0 else 2
+    except _UsageError as exc:
+        answer = getattr(_command(argv[0]), "usage_error", None) if argv[0] in COMMANDS else None
+        return answer(argv, str(exc)) if answer is not None else 2
     debug = getattr(args, "debug", False)
     try:
         return _command(args.command).run(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..content import DEFAULT_CONTENT, MAX_ADVOCATE, MAX_NAME, PAPERS, PRINT_MODES, BuildOptions
+from ..content import DEFAULT_CONTENT, MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, PRINT_MODES, BuildOptions
 from ..errors import ContentError, Problem
 
 
@@ -24,6 +24,9 @@ def add_edition(p: argparse.ArgumentParser) -> None:
                    help='print "Prepared for NAME" on the cover')
     p.add_argument("--advocate", metavar='"NAME, PHONE"', default=None,
                    help="the advocate's contact, shown in the help panel")
+    p.add_argument("--note", metavar="TEXT", default=None,
+                   help=f'a short note (up to {MAX_NOTE} characters) in a box on the page after the cover: '
+                        '"A note from your advocate"')
     p.add_argument("--print", dest="print_mode", choices=PRINT_MODES, default=None,
                    help="print-shop output: booklet (imposed 2-up) or shop (bleed and crop marks)")
     p.add_argument("--cmyk", action="store_true", help="all colours in CMYK")
@@ -43,9 +46,10 @@ def edition_options(args) -> BuildOptions:
             raise ContentError([option_problem("--sections", "give at least one section id")])
     prepared_for = clean_person_text(args.prepared_for, "--for", MAX_NAME) if args.prepared_for else None
     advocate = clean_person_text(args.advocate, "--advocate", MAX_ADVOCATE) if args.advocate else None
+    note = clean_person_text(args.note, "--note", MAX_NOTE) if args.note else None
     return BuildOptions(paper=args.paper, large_print=args.large_print, sections=sections,
                         prepared_for=prepared_for, advocate=advocate, print_mode=args.print_mode,
-                        cmyk=args.cmyk)
+                        cmyk=args.cmyk, note=note)
 
 
 def option_problem(option: str, message: str) -> Problem:

@@ -35,6 +35,11 @@ def _has(section: m.Section, kind: type) -> bool:
     return any(isinstance(b, kind) for b in section.blocks)
 
 
+def is_back_matter(section: m.Section) -> bool:
+    """A glossary or reference section: it comes with the chosen sections that need it, never chosen itself."""
+    return _is_back_matter(section)
+
+
 def _is_back_matter(section: m.Section) -> bool:
     return all(isinstance(b, (m.GlossaryList, m.ReferenceList)) for b in section.blocks) and not section.subsections
 

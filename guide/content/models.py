@@ -250,6 +250,7 @@ class Guide:
     sections: tuple[Section, ...]
     glossary: tuple[Term, ...]
     references: tuple[Reference, ...]
+    content_sha256: str | None = None  # of the content files, set when loaded from a folder (the build record)
 
     @property
     def reference_numbers(self) -> dict[str, int]:

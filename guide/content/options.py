@@ -8,6 +8,7 @@ PAPERS = ("letter", "a4")
 PRINT_MODES = ("booklet", "shop")
 MAX_NAME = 80
 MAX_ADVOCATE = 120
+MAX_NOTE = 600  # the advocate's note: a few sentences in a box, never a letter
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class BuildOptions:
     print_mode: str | None = None
     cmyk: bool = False
     notes_pages: int = 0  # "Notes" pages before the back cover (booklet padding)
+    note: str | None = None  # "A note from your advocate", on the page after the cover
 
     @property
     def edition_slug(self) -> str:

@@ -9,11 +9,14 @@ from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
+from .._version import tool_name
+from ..content import guide_record, record_json, xmp_fields
 from ..content import models as m
 from ..errors import LayoutError
 from ._flowables import PassState
 from ..content import BuildOptions
 from ._story import build_story, reviewed
+from ._info import record_build
 from ..tagging import artifact_page, canvas_maker, declare
 from ._theme import SAFE_ZONE, Theme
 
@@ -31,7 +34,7 @@ class GuideDoc(BaseDocTemplate):
             leftMargin=t.margin_left, rightMargin=t.margin_right,
             topMargin=t.margin_top, bottomMargin=t.margin_bottom,
             title=guide.title, author=guide.author.line, subject=guide.subtitle,
-            keywords=list(guide.keywords), creator="guide", producer="guide (ReportLab)",
+            keywords=list(guide.keywords), creator=tool_name(), producer="guide (ReportLab)",
             lang=guide.language, displayDocTitle=1, initialFontName=t.font,
             initialFontSize=t.sizes.body, initialLeading=t.leading,
             enforceColorSpace="cmyk" if t.cmyk else None,
@@ -54,10 +57,22 @@ class GuideDoc(BaseDocTemplate):
         ])
 
     def tag_meta(self) -> dict[str, str]:
-        """Document facts for the XMP metadata of a tagged PDF."""
+        """Document facts for the XMP metadata of a tagged PDF (the build record as guide:... fields)."""
         g = self.guide
+        build = {f"guide:{k}": v for k, v in xmp_fields(self.record).items()}
         return {"title": g.title, "author": g.author.line, "subject": g.subtitle, "lang": g.language,
-                "keywords": ", ".join(g.keywords), "creator": self.creator, "producer": self.producer}
+                "keywords": ", ".join(g.keywords), "creator": self.creator, "producer": self.producer, **build}
+
+    @property
+    def record(self) -> dict:
+        """How this PDF was built (content._record), kept in the document info and the XMP."""
+        return guide_record(self.guide, self.options, self.creator)
+
+    def _startBuild(self, filename=None, canvasmaker=None):
+        from reportlab.pdfgen.canvas import Canvas
+
+        super()._startBuild(filename, canvasmaker or Canvas)
+        record_build(self.canv, record_json(self.record))
 
     # -- flow hooks -----------------------------------------------------------------
     def afterFlowable(self, flowable) -> None:
@@ -221,7 +236,8 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     The story is the sections' flowables in order, each section starting with its heading
     (which carries the section key); rendering each block again tells how many flowables it made.
     """
-    from ._story import Ctx, render_block, section_key
+    from ._blocks import Ctx, render_block
+    from ._story import section_key
 
     index = next((i for i, f in enumerate(story) if f is flowable), None)
     if index is None:

@@ -1,8 +1,8 @@
 """Letter settings and one recipient in; a tagged cover-letter PDF (and each letter's structure) out.
 
-Letters are tagged with guide/tagging.py's mechanism (marked content with MCIDs while drawing,
+Letters are tagged with guide.tagging's mechanism (marked content with MCIDs while drawing,
 artifacts for decoration), but each letter's structure is returned as a LetterTags rather
-than written into the letters' PDF: pdfjoin puts it into the packet's structure tree, ahead
+than written into the letters' PDF: guide.pdf puts it into the packet's structure tree, ahead
 of the guide's. Reading order: letterhead (brand name, tagline, contact: P each), the address
 (a Div with one P per line), date, salutation, body, closing (P each). Fold marks, the
 letterhead rule and logo, and the running header of later pages are artifacts.

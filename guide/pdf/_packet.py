@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
+from ..content import INFO_KEY, record_json
 from ..errors import OutputError
 from ._letters import Element, LetterParts
 from ._objects import Pieces, _Serialiser, _compact, _fill, _leaf, _trailer
@@ -49,6 +50,7 @@ class Edition:
         self._packet: _PacketTemplate | None = None
         self._print: _PrintParts | None = None
         self.pages = len(self.reader.pages)
+        self.record = _guide_record(self.reader)   # the guide's build record, or None
 
     @property
     def reader(self) -> PdfReader:
@@ -109,7 +111,11 @@ class _PacketTemplate:
         catalogue.append(b"\n/Pages 2 0 R\n>>")
         info: list[bytes | int] = []
         if info_ref is not None:
-            s.value(info_ref.get_object(), info)
+            info_dict = DictionaryObject(dict.items(info_ref.get_object()))
+            if edition.record is not None:   # the packet says it is one: letter first, then this guide
+                packet = {**edition.record, "kind": "packet", "guide_pages": edition.pages}
+                info_dict[NameObject(INFO_KEY)] = TextStringObject(record_json(packet))
+            s.value(info_dict, info)
         else:
             info.append(b"<< >>")
         s.run()
@@ -149,7 +155,7 @@ class _GuideTree:
     """The guide's structure tree root, Document element and ParentTree, kept in parts so that
     a packet can write them again with the letter's structure added.
 
-    Our guides write the tree as tagging.py does: the StructTreeRoot's /K is one Document
+    Our guides write the tree as guide.tagging does: the StructTreeRoot's /K is one Document
     element, and the ParentTree is one flat /Nums array; anything else is refused.
     """
 
@@ -161,7 +167,7 @@ class _GuideTree:
         nums = nums_ref.get_object() if isinstance(nums_ref, IndirectObject) else None
         if doc is None or doc.get("/S") != "/Document" or nums is None or "/Kids" in nums or "/Nums" not in nums:
             raise OutputError("cannot merge the guide's structure tree: expected one Document element "
-                              "and a flat ParentTree, as tagging.py writes them")
+                              "and a flat ParentTree, as guide.tagging writes them")
         self.next_key = int(tree.get("/ParentTreeNextKey", 0))
         self.locals = (s.ref(doc_ref), s.ref(tree_ref), s.ref(nums_ref))   # Document, root, ParentTree
         self.doc_head = self._dict(s, doc, ("/K",), b"<<")
@@ -304,3 +310,14 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     out += [t.xref_1, xref_2, t.xref_guide, *xref_tree, *xref_letter, *xref_elements]
     out.append(_trailer(size, doc_id, pos))
     return b"".join(out), len(kids)
+
+
+def _guide_record(reader: PdfReader) -> dict | None:
+    """The build record a guide PDF of ours carries in its document info (kind "guide"), or None."""
+    import json
+
+    try:
+        record = json.loads(str((reader.metadata or {}).get(INFO_KEY)))
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and record.get("kind") == "guide" else None

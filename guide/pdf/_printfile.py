@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
+from ..content import INFO_KEY, SCHEMA, record_json
 from ..errors import OutputError
 from ._letters import LetterParts
 from ._objects import Pieces, _fill, _leaf, _trailer
@@ -40,6 +41,10 @@ class PrintFile:
         self.shared: dict[bytes, int] = {}         # object digest -> id (letters' fonts etc.)
         self.editions: dict[bytes, list[int]] = {}  # edition digest -> ids of its print parts
         self.title, self.author = title, author
+        # the build record: each edition once, and per packet (edition index, letter pages, guide pages)
+        self.record_editions: dict[bytes, int] = {}
+        self.records: list[dict] = []
+        self.pieces = array("L")
         self.pos = 0
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 
@@ -101,7 +106,20 @@ class PrintFile:
         for i, kind in enumerate(parts.kinds):
             if kind == "page":
                 self._add_page(parts.objects[i], gids)
+        if edition.digest not in self.record_editions:
+            self.record_editions[edition.digest] = len(self.records)
+            self.records.append(edition.record or {})
+        self.pieces.extend((self.record_editions[edition.digest], len(letter.pages), edition.pages))
         return len(self.page_ids) - before
+
+    def record(self) -> dict:
+        """The print file's build record (content._record): its editions and its pieces in order."""
+        first = next((r for r in self.records if r), {})
+        p = self.pieces
+        return {"schema": SCHEMA, "kind": "print-file", "tool": first.get("tool"),
+                "content_sha256": first.get("content_sha256"),
+                "editions": [r.get("edition") for r in self.records],
+                "pieces": [[p[k], p[k + 1], p[k + 2]] for k in range(0, len(p), 3)]}
 
     def close(self) -> None:
         """Write the page tree, catalogue, info and xref."""
@@ -114,7 +132,8 @@ class PrintFile:
         self._put(1, b"<<\n/Type /Catalog\n/Pages 2 0 R\n>>")
         info = DictionaryObject({NameObject("/Title"): TextStringObject(self.title),
                                  NameObject("/Author"): TextStringObject(self.author),
-                                 NameObject("/Creator"): TextStringObject("guide packet")})
+                                 NameObject("/Creator"): TextStringObject("guide packet"),
+                                 NameObject(INFO_KEY): TextStringObject(record_json(self.record()))})
         self._put(3, _leaf(info))
         start = self.pos
         doc_id = hashlib.md5(b"%d:%d" % (len(self.page_ids), start), usedforsecurity=False).hexdigest().encode()

@@ -6,7 +6,7 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStrea
 from reportlab.pdfbase.pdfdoc import format as format_pdf
 from reportlab.pdfgen.canvas import Canvas
 
-from ..content import escape
+from ..content import XMP_NS, escape
 from ._structure import Node, Structure
 from ._tagger import Tagger
 
@@ -152,9 +152,11 @@ class PlainStream(PDFStream):
 
 
 def xmp_packet(meta: dict[str, str]) -> str:
-    """XMP metadata: title, author, subject, keywords, tool and the PDF/UA identification."""
+    """XMP metadata: title, author, subject, keywords, tool, the PDF/UA identification, and the build
+    record: each ``guide:NAME`` key of ``meta`` becomes a property in our namespace (content._record.XMP_NS)."""
     e = {k: escape(v or "", {'"': "&quot;"}) for k, v in meta.items()}
     lang = e.get("lang") or "x-default"
+    build = "".join(f"<{k}>{v}</{k}>\n" for k, v in e.items() if k.startswith("guide:") and k[6:].isalnum())
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
@@ -163,7 +165,8 @@ def xmp_packet(meta: dict[str, str]) -> str:
         ' xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
         ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"\n'
         ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"\n'
-        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\n'
+        ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"'
+        + (f'\n xmlns:guide="{XMP_NS}"' if build else "") + '>\n'
         '<dc:format>application/pdf</dc:format>\n'
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e.get("title", "")}</rdf:li>'
         f'<rdf:li xml:lang="{lang}">{e.get("title", "")}</rdf:li></rdf:Alt></dc:title>\n'
@@ -175,5 +178,6 @@ def xmp_packet(meta: dict[str, str]) -> str:
         f'<pdf:Producer>{e.get("producer", "")}</pdf:Producer>\n'
         f'<xmp:CreatorTool>{e.get("creator", "")}</xmp:CreatorTool>\n'
         '<pdfuaid:part>1</pdfuaid:part>\n'
+        + build +
         '</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>\n'
     )

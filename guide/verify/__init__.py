@@ -18,7 +18,9 @@ are the optional ones (``--rebuild``, ``--accessibility``).
 The modules, each importing only those above it: ``_report`` (Check, Report), ``_pdffile`` (pypdf's
 reading: pages, text runs, links, outline, form fields), ``_inspect`` (where the content stands in it),
 ``_expect`` (what the content says the PDF holds), ``_checks_document``, ``_checks_content`` and
-``_checks_objects`` (the checks), ``_verify`` (the CHECKS table and verify_pdf).
+``_checks_objects`` (the checks), ``_verify`` (the CHECKS table and verify_pdf), ``_record`` (the build
+record a file carries), ``_checks_letter`` (a packet's cover letter) and ``_verify_file`` (verify_file: the
+checks a file's build record calls for, guide, packet or print file, with options given overriding it).
 
 Names are imported on first use (reading a PDF needs pypdf, which a plain build never loads).
 """
@@ -26,8 +28,11 @@ Names are imported on first use (reading a PDF needs pypdf, which a plain build 
 from .._lazy import lazy_exports
 
 _MODULES = {
-    "._report": ("Check", "Report", "short"),
-    "._pdffile": ("Run", "flat_outline", "form_fields", "squash"),
+    "._report": ("Check", "Report", "short", "skip"),
+    "._record": ("read_record",),
+    "._checks_letter": ("LetterExpect", "check_letter"),
+    "._verify_file": ("verify_file",),
+    "._pdffile": ("PdfFile", "Run", "flat_outline", "form_fields", "squash"),
     "._inspect": ("DEFAULT_OPTIONS", "Anchor", "Heading", "Inspection"),
     "._expect": ("block_texts", "cite_text", "expected_links", "expected_page_range", "fmt_figure", "reader_text",
                  "regimen_forms"),

@@ -25,6 +25,9 @@ def check_file(ins: Inspection) -> Check:
         problems.append("no startxref")
     else:
         problems += _xref_problems(data, int(found[-1]))
+    changed = _changed_after_build(data)
+    if changed:
+        problems.insert(0, f"the file was changed after it was built: {changed}")
     reader = ins.reader
     if reader is None:
         problems.append(f"pypdf cannot open it ({ins.open_error})")
@@ -34,6 +37,23 @@ def check_file(ins: Inspection) -> Check:
         return Check("file", False, _joined(problems, 4))
     version = data[5:8].decode("ascii", "replace")
     return Check("file", True, f"PDF {version}, {len(data):,} bytes, {ins.n} pages; cross-reference table sound")
+
+
+def _changed_after_build(data: bytes) -> str | None:
+    """Bytes after the last %%EOF, or an incremental update (a second revision: how a PDF is altered after
+    it is signed). Our builds are written whole, once: one revision, nothing after its end-of-file marker."""
+    eof = data.rfind(b"%%EOF")
+    if eof < 0:
+        return None
+    extra = len(data[eof + 5:].strip(b"\r\n\t\f\0 "))
+    if extra:
+        return f"{extra:,} bytes follow its end-of-file marker"
+    revisions = data.count(b"%%EOF")
+    last = data.rfind(b"startxref")
+    trailer = data[max(0, data.rfind(b"trailer", 0, last)):last] if last > 0 else b""
+    if revisions > 1 or b"/Prev" in trailer:
+        return f"an incremental update was appended ({max(revisions, 2)} revisions)"
+    return None
 
 
 OBJ_HEADER = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
@@ -138,6 +158,11 @@ def check_covers(ins: Inspection) -> Check:
         problems.append(f"cover lacks 'Prepared for {short(opts.prepared_for)}'")
     if not opts.prepared_for and named in cover:
         problems.append("cover says 'Prepared for' but this edition names nobody")
+    note_page = ins.page_key(1) if ins.n > 1 else ""  # the advocate's note: page 2, exactly when given
+    if opts.note and squash(f"A note from your advocate {opts.note}") not in note_page:
+        problems.append(f"page 2 lacks the advocate's note '{short(opts.note)}'")
+    if not opts.note and squash("A note from your advocate") in note_page:
+        problems.append("page 2 has an advocate's note but this edition has none")
     back = ins.page_key(ins.n - 1)
     if squash(f"Written by {g.author.line}") not in back:
         problems.append(f"back cover lacks 'Written by {g.author.line}'")
@@ -152,6 +177,7 @@ def check_covers(ins: Inspection) -> Check:
         return Check("covers", False, "; ".join(problems))
     extra = ", named copy" if opts.prepared_for else ""
     extra += ", advocate shown" if opts.advocate else ""
+    extra += ", note shown" if opts.note else ""
     return Check("covers", True, f"cover and back cover as in the content{extra}")
 
 

@@ -42,11 +42,12 @@ class Inspection(_PdfFile):
     ``guide`` is the full guide as loaded from the content; a sections copy is selected here.
     """
 
-    def __init__(self, pdf: bytes, guide: m.Guide, options: BuildOptions = DEFAULT_OPTIONS):
+    def __init__(self, pdf: bytes, guide: m.Guide, options: BuildOptions = DEFAULT_OPTIONS, **pages):
+        """``pages``: ``first``, ``count`` and ``source`` as _PdfFile takes them (a guide inside a packet)."""
         from ..content import select_sections
         from ..layout import make_theme
 
-        super().__init__(pdf)
+        super().__init__(pdf, **pages)
         self.full_guide = guide
         self.options = options
         self.guide = select_sections(guide, options.sections)

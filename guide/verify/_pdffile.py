@@ -34,10 +34,16 @@ def squash(text: str) -> str:
 class _PdfFile:
     """One PDF as pypdf reads it; every reading made once, on demand."""
 
-    def __init__(self, pdf: bytes):
+    def __init__(self, pdf: bytes, *, first: int = 0, count: int | None = None, source: _PdfFile | None = None):
+        """``first``/``count``: look only at those pages (the guide in a packet or a print file);
+        ``source``: reuse that reading of the same bytes instead of parsing them again."""
         self.pdf = pdf
+        self.first, self.count = first, count
         self.open_error: str | None = None
         self.pdf_warnings: list[str] = []
+        if source is not None:
+            self.__dict__["reader"] = source.reader
+            self.open_error, self.pdf_warnings = source.open_error, source.pdf_warnings
 
     # -- the file -----------------------------------------------------------------------
     @cached_property
@@ -58,7 +64,11 @@ class _PdfFile:
 
     @cached_property
     def pages(self) -> list:
-        return list(self.reader.pages) if self.reader is not None else []
+        if self.reader is None:
+            return []
+        pages = list(self.reader.pages)
+        end = len(pages) if self.count is None else self.first + self.count
+        return pages[self.first:end]
 
     @property
     def n(self) -> int:
@@ -180,6 +190,9 @@ class _PdfFile:
                     yield i, annot
 
 
+PdfFile = _PdfFile  # the public name (guide.diff reads PDFs through it)
+
+
 @contextmanager
 def _captured_pypdf_log(sink: list[str]):
     """Keep pypdf's repair notices for the report instead of letting them reach stderr."""
@@ -214,10 +227,10 @@ def flat_outline(ins: _PdfFile) -> list[tuple[int, str, int | None]]:
                 walk(item, level + 1)
                 continue
             try:
-                page = reader.get_destination_page_number(item)
+                page = reader.get_destination_page_number(item) - ins.first
             except Exception:
                 page = None
-            out.append((level, str(item.title), page if page is not None and page >= 0 else None))
+            out.append((level, str(item.title), page if page is not None and 0 <= page < ins.n else None))
 
     try:
         walk(reader.outline, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -10,25 +10,45 @@ class Check:
     name: str
     passed: bool
     detail: str
+    skipped: bool = False   # could not run because an earlier check failed (never passed)
+    seconds: float = field(default=0.0, compare=False)
+
+    @property
+    def status(self) -> str:
+        return "skip" if self.skipped else "pass" if self.passed else "fail"
 
     def line(self) -> str:
-        return f"{'PASS' if self.passed else 'FAIL'} {self.name}: {self.detail}"
+        return f"{self.status.upper()} {self.name}: {self.detail}"
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "passed": self.passed, "detail": self.detail}
+        return {"name": self.name, "status": self.status, "detail": self.detail, "seconds": round(self.seconds, 4)}
+
+
+def skip(name: str, why: str) -> Check:
+    return Check(name, False, f"not checked: {why}", skipped=True)
 
 
 @dataclass
 class Report:
     checks: list[Check]
+    built_with: dict | None = None   # the build record the checks went by (options as given or recorded)
+    input_error: str | None = None   # the file could not be read at all (the CLI exits 2)
 
     @property
     def ok(self) -> bool:
-        return bool(self.checks) and all(c.passed for c in self.checks)
+        return self.input_error is None and bool(self.checks) and all(c.passed for c in self.checks)
 
     @property
     def failed(self) -> list[Check]:
-        return [c for c in self.checks if not c.passed]
+        """The checks that ran and failed (skipped ones are not failures of their own)."""
+        return [c for c in self.checks if not c.passed and not c.skipped]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"pass": 0, "fail": 0, "skip": 0}
+        for c in self.checks:
+            out[c.status] += 1
+        return {**out, "total": len(self.checks)}
 
     def __getitem__(self, name: str) -> Check:
         for c in self.checks:
@@ -36,11 +56,18 @@ class Report:
                 return c
         raise KeyError(name)
 
+    def _with_built_with(self, check: Check) -> Report:
+        """This report with the build-record check placed right after the file check."""
+        at = next((k + 1 for k, c in enumerate(self.checks) if c.name == "file"), 0)
+        self.checks.insert(at, check)
+        return self
+
     def lines(self) -> list[str]:
         return [c.line() for c in self.checks]
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "checks": [c.as_dict() for c in self.checks]}
+        return {"ok": self.ok, "built_with": self.built_with or {}, "checks": [c.as_dict() for c in self.checks],
+                "counts": self.counts}
 
 
 def short(text: str, limit: int = 60) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..content import BuildOptions
 from ..content import models as m
@@ -13,7 +15,7 @@ from ._checks_document import (check_bookmarks, check_contents, check_covers, ch
 from ._checks_objects import check_accessibility, check_fonts, check_form, check_metadata
 from ._inspect import DEFAULT_OPTIONS, Inspection
 from ._pdffile import _captured_pypdf_log
-from ._report import Check, Report, short
+from ._report import Check, Report, short, skip
 
 
 CheckFn = Callable[[Inspection], Check]
@@ -42,11 +44,13 @@ BOOKLET_CHECKS = ("page-size", "page-count", "fonts")
 
 
 def run_check(fn: CheckFn, ins: Inspection, name: str) -> Check:
-    """One check; a damaged file that trips up the check itself is a failure, never a traceback."""
+    """One check, timed; a damaged file that trips up the check itself is a failure, never a traceback."""
+    start = time.perf_counter()
     try:
-        return fn(ins)
+        check = fn(ins)
     except Exception as exc:
-        return Check(name, False, f"could not check: {type(exc).__name__}: {short(str(exc), 120)}")
+        check = Check(name, False, f"could not check: {type(exc).__name__}: {short(str(exc), 120)}")
+    return replace(check, seconds=time.perf_counter() - start)
 
 
 def verify_pdf(pdf: bytes, guide: m.Guide, options: BuildOptions = DEFAULT_OPTIONS, *,
@@ -66,7 +70,10 @@ def verify_inspection(ins: Inspection, *, rebuild: bool = False, accessibility: 
                                              "fonts are checked; verify the single-page PDF for the rest"))
     checks.append(run_check(check_file, ins, "file"))
     if ins.reader is None:
-        checks += [Check(name, False, "not checked: the file cannot be opened") for name in chosen]
+        checks += [skip(name, "the file cannot be opened") for name in chosen]
+        if rebuild:
+            checks.append(skip("rebuild", "the file cannot be opened"))
+        return Report(checks, input_error=ins.open_error)
     else:
         with _captured_pypdf_log(ins.pdf_warnings):
             checks += [run_check(fn, ins, name) for name, fn in chosen.items()]

@@ -1,0 +1,248 @@
+"""HTTP requests in; the desk page, PDFs, page counts and JSON answers out (a thin layer over Desk and parse_fields).
+
+Bad input never raises past here: every problem becomes a 4xx naming the field, as JSON for the API
+and as the form shown again with messages beside the fields.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from ..content import BuildOptions
+from ._desk import MAX_BODY, BuildFailed, Desk, download_name
+from ._fields import FIELDS, FieldError, choosable, parse_fields
+from ._pool import Busy
+from ._security import COOKIE
+
+RETRY_AFTER = "2"
+
+
+class TooLarge(Exception):
+    pass
+
+
+def desk_of(request: Request) -> Desk:
+    return request.app.state.desk
+
+
+async def read_body(request: Request) -> bytes:
+    """The body, refused past MAX_BODY whatever Content-Length claims."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise TooLarge()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def api_errors(status: int, errors: list[FieldError], **headers: str) -> JSONResponse:
+    return JSONResponse({"errors": [e.as_dict() for e in errors]}, status_code=status, headers=headers or None)
+
+
+def pdf_response(desk: Desk, guide, options: BuildOptions, pdf: bytes, pages: int, how: str) -> Response:
+    disposition = "inline" if how == "preview" else "attachment"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"content-disposition": f'{disposition}; filename="{download_name(guide, options)}"',
+                             "x-page-count": str(pages)},
+                    background=BackgroundTask(desk.record, guide, options, pages, how))
+
+
+# ---- JSON API ----------------------------------------------------------------------------
+
+
+async def healthz(request: Request) -> JSONResponse:
+    loaded = desk_of(request).watch.current()
+    if loaded.ok:
+        return JSONResponse({"ok": True, "title": loaded.guide.title})
+    return JSONResponse({"ok": False, "problems": list(loaded.problems)}, status_code=503)
+
+
+def _content_down(loaded) -> JSONResponse:
+    return api_errors(503, [FieldError("content", p) for p in loaded.problems], **{"retry-after": "10"})
+
+
+async def api_sections(request: Request) -> JSONResponse:
+    loaded = desk_of(request).watch.current()
+    if not loaded.ok:
+        return _content_down(loaded)
+    return JSONResponse([{"id": s.id, "title": s.title} for s in loaded.guide.sections])
+
+
+async def api_guide(request: Request) -> Response:
+    desk = desk_of(request)
+    if request.scope["state"].get("auth") == "cookie" and not desk.guard.csrf_ok(request.headers.get("x-csrf-token")):
+        return api_errors(403, [FieldError("csrf", "send the X-CSRF-Token header, or use Authorization: Bearer")])
+    try:
+        body = await read_body(request)
+    except TooLarge:
+        return api_errors(413, [FieldError("body", f"is larger than {MAX_BODY // 1024} KB")])
+    try:
+        raw = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return api_errors(400, [FieldError("body", f"is not valid JSON: {exc}")])
+    if not isinstance(raw, dict):
+        return api_errors(400, [FieldError("body", "must be a JSON object with the fields: " + ", ".join(FIELDS))])
+    loaded = desk.watch.current()
+    if not loaded.ok:
+        return _content_down(loaded)
+    options, errors = parse_fields(raw, loaded.guide)
+    if errors:
+        return api_errors(422, errors)
+    try:
+        pdf, pages = await desk.build(loaded, options)
+    except Busy:
+        return api_errors(503, [FieldError("", "every build worker is busy; try again shortly")],
+                          **{"retry-after": RETRY_AFTER})
+    except BuildFailed as exc:
+        return api_errors(503, [FieldError("content", p) for p in exc.problems])
+    return pdf_response(desk, loaded.guide, options, pdf, pages, "api")
+
+
+async def api_pages(request: Request) -> JSONResponse:
+    """GET /api/pages?paper=a4&large_print=true&sections=a&sections=b -> {"pages": N} from a real layout."""
+    desk = desk_of(request)
+    loaded = desk.watch.current()
+    if not loaded.ok:
+        return _content_down(loaded)
+    q = request.query_params
+    raw: dict[str, object] = {k: q[k] for k in ("paper", "large_print") if k in q}
+    if "sections" in q:
+        raw["sections"] = q.getlist("sections")
+    unknown = [k for k in q if k not in ("paper", "large_print", "sections")]
+    options, errors = parse_fields(raw, loaded.guide, form=True)
+    errors += [FieldError(k, "not a page-count field") for k in unknown]
+    if errors:
+        return api_errors(422, errors)
+    try:
+        pages = await desk.page_count(loaded, options)
+    except Busy:
+        return api_errors(503, [FieldError("", "busy; try again shortly")], **{"retry-after": RETRY_AFTER})
+    except BuildFailed as exc:
+        return api_errors(503, [FieldError("content", p) for p in exc.problems])
+    return JSONResponse({"pages": pages})
+
+
+# ---- the page and its form ---------------------------------------------------------------
+
+
+def render_page(request: Request, values: dict | None = None, errors: list[FieldError] = (),
+                status: int = 200, notice: str | None = None, pages: int | None = None) -> Response:
+    desk = desk_of(request)
+    loaded = desk.watch.current()
+    ctx: dict = {"loaded": loaded, "errors": {}, "notice": notice, "csrf": desk.guard.csrf, "pages": pages}
+    if loaded.ok:
+        g = loaded.guide
+        sections = choosable(g)
+        v = {"paper": "letter", "large_print": False, "sections": [s.id for s in sections],
+             "for": "", "advocate": "", "note": "", **(values or {})}
+        chosen = BuildOptions(paper=v["paper"] if v["paper"] in ("letter", "a4") else "letter",
+                              large_print=bool(v["large_print"]))
+        whole = [(label, desk.known_count(loaded, BuildOptions(paper=p, large_print=lp)))
+                 for label, p, lp in (("Letter", "letter", False), ("Letter, large print", "letter", True),
+                                      ("A4", "a4", False), ("A4, large print", "a4", True))]
+        if pages is None and set(v["sections"]) == {s.id for s in sections}:
+            pages = desk.known_count(loaded, chosen)
+        by_field: dict[str, list[str]] = {}
+        for e in errors:
+            by_field.setdefault(e.field, []).append(e.message)
+        back = [s.title for s in g.sections if s not in sections]
+        ctx.update(guide=g, sections=sections, back=back, v=v, errors=by_field, whole=whole, pages=pages,
+                   error_list=list(errors))
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, "desk.html", ctx, status_code=status if loaded.ok else 503)
+
+
+async def page(request: Request) -> Response:
+    return render_page(request)
+
+
+def _form_values(form) -> dict:
+    return {"paper": form.get("paper", "letter"), "large_print": form.get("large_print", "") != "",
+            "sections": form.getlist("sections"), "for": form.get("for", ""),
+            "advocate": form.get("advocate", ""), "note": form.get("note", "")}
+
+
+async def guide_form(request: Request) -> Response:
+    """POST /guide.pdf: Preview (inline), Download (attachment), or Count pages (the page again, counted)."""
+    desk = desk_of(request)
+    try:
+        body = await read_body(request)
+    except TooLarge:
+        return render_page(request, errors=[FieldError("form", f"The form is larger than {MAX_BODY // 1024} KB.")],
+                           status=413)
+    form = await _replayed(request, body).form()
+    if request.scope["state"].get("auth") == "cookie" and not desk.guard.csrf_ok(form.get("csrf")):
+        return render_page(request, errors=[FieldError("form", "The form has expired: please fill it in again.")],
+                           status=403)
+    values = _form_values(form)
+    extra = [k for k in form if k not in (*FIELDS, "csrf", "action")]
+    loaded = desk.watch.current()
+    if not loaded.ok:
+        return render_page(request)
+    options, errors = parse_fields(values, loaded.guide, form=True)
+    errors += [FieldError(k, "is not a field of this form") for k in extra]
+    action = form.get("action", "preview")
+    if action not in ("preview", "download", "count"):
+        errors.append(FieldError("action", "must be preview, download or count"))
+    if errors:
+        return render_page(request, values, errors, status=422)
+    try:
+        if action == "count":
+            pages = await desk.page_count(loaded, options)
+            return render_page(request, values, pages=pages)
+        pdf, pages = await desk.build(loaded, options)
+    except Busy:
+        resp = render_page(request, values, status=503,
+                           notice="Every build worker is busy. Please press the button again in a moment.")
+        resp.headers["retry-after"] = RETRY_AFTER
+        return resp
+    except BuildFailed as exc:
+        return render_page(request, values, [FieldError("form", p) for p in exc.problems], status=503)
+    return pdf_response(desk, loaded.guide, options, pdf, pages, action)
+
+
+def _replayed(request: Request, body: bytes) -> Request:
+    """The same request with its (already bounded) body ready to be read again by the form parser."""
+    sent = False
+
+    async def receive():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+# ---- sign-in (token mode) ----------------------------------------------------------------
+
+
+async def signin(request: Request) -> Response:
+    desk = desk_of(request)
+    templates = request.app.state.templates
+    if not desk.guard.on:
+        return RedirectResponse("/", status_code=303)
+    error = None
+    if request.method == "POST":
+        try:
+            body = await read_body(request)
+        except TooLarge:
+            body = b""
+        form = await _replayed(request, body).form()
+        if desk.guard.check_token(str(form.get("token", ""))):
+            resp = RedirectResponse("/", status_code=303)
+            resp.set_cookie(COOKIE, desk.guard.session, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", path="/")
+            return resp
+        error = "That token is not right. Ask whoever set up this desk for the token."
+    return templates.TemplateResponse(request, "signin.html", {"error": error},
+                                      status_code=401 if error else 200)

@@ -1,0 +1,310 @@
+"""Typed blocks + a render context in, ReportLab flowables out: inline markup and one function per block kind.
+
+No rendering happens here; each flowable carries its role for later tagging.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+
+from ..content import BuildOptions, escape
+from ..content import models as m
+from ._flowables import Checkbox, Panel, PassState, with_role
+from ._theme import Theme, variant
+
+# ---- inline markup -----------------------------------------------------------------
+
+
+def _hex(colour: Color) -> str:
+    """A colour as paragraph markup accepts it; CMYK stays CMYK (the --cmyk edition has no RGB)."""
+    if isinstance(colour, CMYKColor):
+        return "cmyk({:g},{:g},{:g},{:g})".format(colour.cyan, colour.magenta, colour.yellow, colour.black)
+    return colour.hexval().replace("0x", "#")
+
+
+@dataclass
+class Ctx:
+    guide: m.Guide
+    theme: Theme
+    options: BuildOptions
+    state: PassState
+    level: int = 0  # level of the section being rendered (0 = top): block titles go one below it
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        return self.guide.reference_numbers
+
+    def link_colour(self) -> str:
+        return _hex(self.theme.colour("primary"))
+
+
+def markup(inline: m.Inline, ctx: Ctx) -> str:
+    """Inline spans -> ReportLab paragraph markup; every piece of content text is escaped."""
+    out: list[str] = []
+    link = ctx.link_colour()
+    for span in inline:
+        if isinstance(span, m.Text):
+            out.append(escape(span.text))
+        elif isinstance(span, m.Strong):
+            out.append(f"<b>{escape(span.text)}</b>")
+        elif isinstance(span, m.Emph):
+            out.append(f'<font name="{ctx.theme.emphasis_font}">{escape(span.text)}</font>')
+        elif isinstance(span, m.Cite):
+            nums = sorted(ctx.numbers[k] for k in span.keys)
+            links = ", ".join(f'<a href="#ref-{n}" color="{link}">{n}</a>' for n in nums)
+            out.append(f"[{links}]")
+        elif isinstance(span, m.TermLink):
+            out.append(f'<a href="#term-{span.term_id}" color="{link}"><u>{escape(span.text)}</u></a>')
+    return "".join(out)
+
+
+def para(text: str, style, role: str = "P") -> Paragraph:
+    return with_role(Paragraph(text, style), role)
+
+
+# ---- blocks ------------------------------------------------------------------------
+
+
+def block_heading(ctx: Ctx) -> str:
+    """The heading role of a block's own title (checklist, callout, card): one below its section."""
+    return f"H{min(ctx.level + 2, 6)}"
+
+
+def heading(title: str, key: str, level: int, ctx: Ctx) -> Paragraph:
+    style = ctx.theme.style(("h1", "h2", "h3")[min(level, 2)])
+    return with_role(Paragraph(escape(title), style), f"H{level + 1}", outline=(level, title, key))
+
+
+def paragraph(block: m.Paragraph, ctx: Ctx) -> list:
+    return [para(markup(block.text, ctx), ctx.theme.style("body"))]
+
+
+def _list(items: tuple[m.ListItem, ...], ctx: Ctx, depth: int) -> ListFlowable:
+    t = ctx.theme
+    style = t.style("bullet")
+    flow_items = []
+    for item in items:
+        content = [para(markup(item.text, ctx), style, "LBody")]
+        if item.items:
+            content.append(_list(item.items, ctx, depth + 1))
+        flow_items.append(ListItem(content if len(content) > 1 else content[0]))
+    bullet = "\u2022" if depth % 2 == 0 else "\u2013"
+    lf = ListFlowable(flow_items, bulletType="bullet", start=bullet, bulletFontName=t.font,
+                      bulletFontSize=t.sizes.body, bulletColor=t.colour("primary"),
+                      leftIndent=t.sizes.body * 1.5, bulletDedent=t.sizes.body * 1.1,
+                      spaceAfter=t.sizes.body * 0.5 if depth == 0 else 0)
+    return with_role(lf, "L")
+
+
+def bullets(block: m.BulletList, ctx: Ctx) -> list:
+    return [_list(block.items, ctx, 0)]
+
+
+def stack_height(flowables: list, width: float) -> float:
+    """Height a list of flowables needs in a frame of this width (spacing included)."""
+    total = 0.0
+    for f in flowables:
+        _, h = f.wrap(width, 1e6)
+        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
+def checklist(block: m.Checklist, ctx: Ctx) -> list:
+    t = ctx.theme
+    s = t.sizes
+    primary = t.colour("primary")
+    box_col = s.checkbox + s.body * 0.9
+    rows = []
+    notes_w = t.frame_width * 0.38 if block.notes else 0
+    text_w = t.frame_width - box_col - notes_w
+    cell = t.style("cell")
+    if block.notes:
+        rows.append(["", para("Item", t.style("cell_head"), "Caption"),
+                     para(escape(block.notes), t.style("cell_head"), "Caption")])
+    for item in block.items:
+        name = block.field_name(item)
+        tooltip = f"{m.plain(item.text)}: {block.title}"
+        box = Checkbox(s.checkbox, name, tooltip, primary, t.white)
+        row = [box, para(markup(item.text, ctx), cell, "LBody")]
+        if block.notes:
+            row.append("")
+        rows.append(row)
+    widths = [box_col, text_w] + ([notes_w] if block.notes else [])
+    table = Table(rows, colWidths=widths, repeatRows=1 if block.notes else 0, splitInRow=1, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), t.font, s.body),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        # generous padding leaves room to write in the notes column
+        ("TOPPADDING", (0, 0), (-1, -1), s.body * 0.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), s.body * 0.5),
+        ("LEFTPADDING", (0, 0), (0, -1), 2),
+        ("LINEBELOW", (0, 0 if not block.notes else 1), (-1, -1), 0.6, t.rule),
+    ]
+    if block.notes:
+        style += [("BACKGROUND", (0, 0), (-1, 0), primary), ("LINEBELOW", (2, 1), (2, -1), 0.8, t.rule)]
+    table.setStyle(TableStyle(style))
+    # read as a list: each row an item, its checkbox the label (tagging reads role "L" that way)
+    with_role(table, "L", checklist=block)
+    title = with_role(Paragraph(escape(block.title), t.style("h3")), block_heading(ctx))
+    head: list = [title]
+    if block.intro:
+        head.append(para(markup(block.intro, ctx), t.style("body")))
+    # a checklist never splits from its heading: keep heading, intro and first rows together
+    # The whole checklist moves to the next page when it would fit there but not here; one
+    # longer than a page starts where its heading and first three rows fit.
+    heads = stack_height(head, t.frame_width)
+    _, whole = table.wrap(t.frame_width, t.frame_height * 100)
+    rows = table._rowHeights
+    first = sum(rows[: 4 if block.notes else 3])
+    need = heads + (whole if heads + whole <= t.frame_height else first)
+    return [CondPageBreak(need), *head, table, Spacer(1, s.body)]
+
+
+def callout(block: m.Callout, ctx: Ctx) -> list:
+    t = ctx.theme
+    inner: list = []
+    for b in block.blocks:
+        inner.extend(render_block(b, ctx))
+    title = para(escape(block.title), t.style("callout_title"), block_heading(ctx))
+    panel = Panel([title, *inner], t.colour("tint"), t.colour("primary"), bar_width=5,
+                  padding=t.sizes.body * 0.9)
+    return [panel, Spacer(1, t.sizes.body)]
+
+
+def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
+    t = ctx.theme
+    headers = ["Regimen", "Drugs", "Median survival (months)", "Response rate", "Evidence", "Sources"]
+    cell = t.style("cell")
+    pad = 5
+    widths = _column_widths(block, headers, t.frame_width, cell.fontSize, pad)
+    if widths is None:
+        return regimen_cards(block, ctx)
+    head = t.style("cell_head")
+    rows = [[para(escape(h), head, "TH") for h in headers]]
+    for r in block.rows:
+        refs = ", ".join(f'<a href="#ref-{ctx.numbers[k]}" color="{ctx.link_colour()}">{ctx.numbers[k]}</a>'
+                         for k in r.refs)
+        rows.append([
+            para(escape(r.regimen), cell, "TD"),
+            para(escape(", ".join(r.drugs)), cell, "TD"),
+            m.figure(r.median_survival_months),
+            m.figure(r.response_rate_percent, "%"),
+            para(escape(r.evidence.label(r.year)), cell, "TD"),
+            para(f"[{refs}]", cell, "TD"),
+        ])
+    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
+        ("TEXTCOLOR", (0, 1), (-1, -1), t.colour("text")),
+        ("BACKGROUND", (0, 0), (-1, 0), t.colour("primary")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        # numbers line up on the decimal point; the padding leaves room for ".1%"
+        ("ALIGN", (2, 1), (3, -1), "DECIMAL"),
+        ("RIGHTPADDING", (2, 1), (3, -1), pad + _decimal_room(cell)),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad + 2),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.6, t.rule),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [t.white, t.colour("tint")]),
+    ]))
+    out: list = []
+    if block.caption:
+        out.append(para(escape(block.caption), t.style("body"), "Caption"))
+    out += [with_role(table, "Table", regimens=block), Spacer(1, t.sizes.body)]
+    return out
+
+
+def _decimal_room(style) -> float:
+    return stringWidth(".0%", style.fontName, style.fontSize) + 1
+
+
+def _column_widths(block: m.RegimenTable, headers: list[str], total: float, size: float,
+                   pad: float) -> list[float] | None:
+    """Widths that fit every column's longest word at the body size, or None if none do."""
+    columns = list(zip(*[[r.regimen, ", ".join(r.drugs), m.figure(r.median_survival_months),
+                          m.figure(r.response_rate_percent, "%"), r.evidence.label(r.year),
+                          "[" + ", ".join("00" for _ in r.refs) + "]"]
+                         for r in block.rows]))
+    minimum, natural = [], []
+    for i, header in enumerate(headers):
+        room = stringWidth(".0%", "Atkinson", size) + 1 if i in (2, 3) else 0  # decimal alignment
+        head_words = max(stringWidth(w, "Atkinson-Bold", size) for w in header.split())
+        cell_words = max(stringWidth(w, "Atkinson", size) + room for x in columns[i] for w in x.split())
+        minimum.append(max(head_words, cell_words) + 2 * pad)
+        natural.append(max([stringWidth(header, "Atkinson-Bold", size)]
+                           + [stringWidth(x, "Atkinson", size) + room for x in columns[i]]) + 2 * pad)
+    spare = total - sum(minimum)
+    if spare < 0:
+        return None
+    # share the spare width by how much more each column would like
+    wants = [n - mn for n, mn in zip(natural, minimum)]
+    share = sum(wants) or 1
+    return [mn + spare * w / share for mn, w in zip(minimum, wants)]
+
+
+def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
+    """Large print: one card per regimen instead of a table with squeezed columns."""
+    t = ctx.theme
+    body = t.style("body")
+    out: list = []
+    if block.caption:
+        out.append(para(escape(block.caption), body, "Caption"))
+    for r in block.rows:
+        refs = ", ".join(f'<a href="#ref-{ctx.numbers[k]}" color="{ctx.link_colour()}">{ctx.numbers[k]}</a>'
+                         for k in r.refs)
+        lines = [
+            ("Drugs", escape(", ".join(r.drugs))),
+            ("Median survival", escape(m.figure(r.median_survival_months, " months"))),
+            ("Response rate", escape(m.figure(r.response_rate_percent, "%"))),
+            ("Evidence", escape(r.evidence.label(r.year))),
+            ("Sources", f"[{refs}]"),
+        ]
+        card = [[para(escape(r.regimen), t.style("callout_title"), block_heading(ctx))]]
+        card += [[para(f"<b>{k}:</b> {v}", variant(body, spaceAfter=0), "P")] for k, v in lines]
+        table = Table(card, colWidths=[t.frame_width], hAlign="LEFT", splitInRow=1)
+        table.setStyle(TableStyle([
+            ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
+            ("BOX", (0, 0), (-1, -1), 1.5, t.colour("primary")),
+            ("BACKGROUND", (0, 0), (-1, 0), t.colour("tint")),
+            ("LEFTPADDING", (0, 0), (-1, -1), t.sizes.body * 0.6),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ]))
+        out += [with_role(table, "Table", regimen=r), Spacer(1, t.sizes.body * 0.8)]
+    return out
+
+
+def glossary(block: m.GlossaryList, ctx: Ctx) -> list:
+    t = ctx.theme
+    out: list = []
+    for term in ctx.guide.glossary:
+        name = para(f'<a name="term-{term.id}"/>{escape(term.term)}', t.style("glossary_term"), "DT")
+        out.append(name)
+        out.append(para(markup(term.definition, ctx), t.style("body"), "DD"))
+    return out
+
+
+def references(block: m.ReferenceList, ctx: Ctx) -> list:
+    t = ctx.theme
+    return [para(f'<a name="ref-{r.number}"/>{r.number}.\u00a0\u00a0{escape(r.text)}', t.style("reference"), "BibEntry")
+            for r in ctx.guide.references]
+
+
+RENDERERS = {
+    m.Paragraph: paragraph,
+    m.BulletList: bullets,
+    m.Checklist: checklist,
+    m.Callout: callout,
+    m.RegimenTable: regimens,
+    m.GlossaryList: glossary,
+    m.ReferenceList: references,
+}
+
+
+def render_block(block: m.Block, ctx: Ctx) -> list:
+    return RENDERERS[type(block)](block, ctx)
