@@ -86,7 +86,25 @@ def test_2_a_wrong_date_is_named_by_the_loader(here):
     assert problems(here, guide_yaml=GUIDE.replace("2026-11-27", "2026-13-45")) == [
         "content/guide.yaml:6: '2026-13-45' is not a valid date"]
     assert problems(here, guide_yaml=GUIDE.replace("2026-11-27", "next week")) == [
-        "content/guide.yaml:6: last_reviewed: must be a date like 2026-11-27, not 'next week'"]
+        "content/guide.yaml:6: review.date: must be a date like 2026-11-27, not 'next week'"]
+
+
+REVIEW = "review: {reviewed_by: null, date: 2026-11-27}"
+
+
+@pytest.mark.parametrize("review, expected", [
+    ("last_reviewed: 2026-11-27",
+     ["content/guide.yaml:1: review: required key is missing",
+      "content/guide.yaml:6: last_reviewed: was replaced by the review record; write review: {reviewed_by: "
+      "{name, credentials} or null, date, next} (reviewed_by: null until a clinician has checked the facts)"]),
+    ("review: {reviewed_by: {name: Dr X}, date: 2026-11-27, next: 2026-01-01, when: soon}",
+     ["content/guide.yaml:6: review.when: unknown key 'when'; allowed keys: date, reviewed_by, next",
+      "content/guide.yaml:6: review.reviewed_by.credentials: required key is missing",
+      "content/guide.yaml:6: review.next: must come after review.date (2026-11-27), not 2026-01-01"]),
+    ("review: {reviewed_by: null}", ["content/guide.yaml:6: review.date: required key is missing"]),
+])
+def test_2_the_review_record_is_checked_in_one_pass(here, review, expected):
+    assert problems(here, guide_yaml=GUIDE.replace(REVIEW, review)) == expected
 
 
 # 3 ---------------------------------------------------------------------------------------------
