@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Problem
 from ..mail import COMBINED, DEFAULT_OUT, MANIFEST, REJECTS, Summary
-from ._common import add_content, content_dir
+from ._common import add_content, content_dir, review_warning
 
 
 def add_arguments(p) -> None:
@@ -34,6 +34,9 @@ def add_arguments(p) -> None:
     p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
                    help="date printed on the letters (default from the letter settings: usually today)")
     p.add_argument("--force", action="store_true", help="rebuild every packet, even those already done")
+    p.add_argument("--require-review", action="store_true",
+                   help="refuse to mail content that no clinician has reviewed or whose review is overdue "
+                        "(review in guide.yaml); without it such content is mailed with a warning")
     add_content(p)
 
 
@@ -51,6 +54,15 @@ def run(args) -> int:
         except ValueError:
             problem = Problem("--date", 0, "", f"must be a date like 2026-12-01, not {args.date!r}")
             raise ContentError([problem]) from None
+    if args.require_review:
+        from ..content import review_status
+
+        why = review_status(content, dt.date.today())
+        if why is not None:
+            raise ContentError([Problem(why.file, why.line, why.path,
+                                        f"--require-review: not mailing: {why.message}")])
+    else:
+        review_warning(content)
     out = Path(args.out)
     combined = None
     if args.combined is not None:

@@ -2,13 +2,15 @@
 
 from .._resources import data_folder
 from . import models
-from ._advice import Grade, format_warning, grade, reading_warnings, section_grades, uncited_warnings
+from ._advice import Grade, format_warning, grade, reading_warnings, section_grades, uncited_info
 from ._escape import escape
 from ._record import (EDITION_KEYS, INFO_KEY, SCHEMA, XMP_FIELDS, XMP_NS, content_hash, edition_record,
                       guide_record, options_of, record_json, xmp_fields)
 from ._select import is_back_matter, select_sections
 from ._brand import MIN_CONTRAST, contrast
 from ._checker import Checker, shown_path, slug
+from ._pemat import PematReport, pemat
+from ._review import review_status
 from ._validate import load_guide, load_guide_with_usage
 from ._yaml import YList, YMap, line_of, load_file
 from .options import MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, PRINT_MODES, BuildOptions
@@ -20,4 +22,4 @@ __all__ = ["DEFAULT_CONTENT", "EDITION_KEYS", "INFO_KEY", "SCHEMA", "XMP_FIELDS"
            "MAX_NOTE", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
            "BuildOptions", "Checker", "Grade", "YList", "YMap", "contrast", "escape", "format_warning", "grade",
            "is_back_matter", "line_of", "load_file", "load_guide", "load_guide_with_usage", "models",
-           "reading_warnings", "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]
+           "PematReport", "pemat", "reading_warnings", "review_status", "section_grades", "select_sections", "shown_path", "slug", "uncited_info"]

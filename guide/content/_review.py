@@ -1,13 +1,16 @@
-"""guide.yaml's review record in, a typed Review out; and the years the reference list spans."""
+"""guide.yaml's review record in, a typed Review out (and whether it is due); the years the reference list spans."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from . import models as m
-from ._checker import Checker
+from ..errors import ContentError, Problem
+from ._checker import Checker, shown_path
+from ._yaml import YMap, line_of, load_file
 
 REVIEW_SHAPE = "review: {reviewed_by: {name, credentials} or null, date, next}"
 YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -62,3 +65,29 @@ def source_years(references: tuple[m.Reference, ...]) -> tuple[int, int] | None:
     years = [int(y) for r in references for y in YEAR_RE.findall(r.text)]
     return (min(years), max(years)) if years else None
 
+
+
+def review_status(content_dir: Path | str, today: dt.date) -> Problem | None:
+    """Why the content should not go out as medically reviewed on ``today`` (unreviewed, or
+    past review.next), located at guide.yaml's review record; None when it may. Reads only
+    guide.yaml, so build and packet can say it without a second full load; a record that
+    does not read cleanly is left to validation."""
+    path = Path(content_dir) / "guide.yaml"
+    shown = shown_path(path)
+    try:
+        raw = load_file(path, shown)
+    except ContentError:
+        return None
+    if not isinstance(raw, YMap) or "review" not in raw:
+        return None
+    c = Checker(shown, None)
+    record = review(c, raw["review"], raw)
+    if record is None or c.problems:
+        return None
+    why = record.problem(today)
+    if why is None:
+        return None
+    key = "reviewed_by" if record.reviewed_by is None else "next"
+    body = raw["review"]
+    line = line_of(body, key) if key in body else line_of(raw, "review")
+    return Problem(shown, line, f"review.{key}", why)
