@@ -10,6 +10,8 @@ def add_arguments(p) -> None:
     add_edition(p)
     p.add_argument("--out", metavar="PATH", default=None,
                    help="output file (default: out/<title>[-edition].pdf in the current folder)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the --out file even if it is not a PDF (a device, folder or input never is)")
 
 
 def run(args) -> int:
@@ -17,7 +19,7 @@ def run(args) -> int:
 
     options = edition_options(args)
     review_warning(content_dir(args))   # unreviewed or overdue content still builds, and says so
-    result = build(content_dir(args), args.out, options)
+    result = build(content_dir(args), args.out, options, force=args.force)
     if args.print_mode == "booklet":  # the file's pages are sheet sides, two guide pages each
         what = f"{result.pages * 2} guide pages on {result.pages} sheet sides"
     else:

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import models as m
 from ._checker import Checker, _also, _claim_id, _join, _type_name, slug
-from ._yaml import line_of
+from ._yaml import line_of, quoted
 
 BLOCK_KINDS = ("paragraph", "bullets", "checklist", "callout", "regimens", "glossary", "references")
 
@@ -31,7 +31,7 @@ def _blocks(c: Checker, value: Any, parent: Any, key: Any, path: str,
         builder = _BLOCK_BUILDERS.get(kind)
         if builder is None:
             hint = difflib.get_close_matches(kind, BLOCK_KINDS, n=1)
-            c.add(raw, kind, _join(p, kind), f"unknown block kind {kind!r}"
+            c.add(raw, kind, _join(p, kind), f"unknown block kind {quoted(kind)}"
                   + (f"; did you mean {hint[0]!r}?" if hint else f"; valid kinds: {', '.join(BLOCK_KINDS)}"))
             continue
         block = builder(c, body, raw, kind, _join(p, kind), seen_ids)
@@ -165,7 +165,7 @@ def _regimens(c, body, parent, key, path, seen_ids):
         if "year" in r:
             y = r["year"]
             if isinstance(y, bool) or not isinstance(y, int) or not 1900 <= y <= 2100:
-                c.add(r, "year", _join(p, "year"), f"must be a year like 2003, not {y!r}")
+                c.add(r, "year", _join(p, "year"), f"must be a year like 2003, not {quoted(y)}")
             else:
                 year = y
         refs = c.ref_list(r["refs"], r, "refs", _join(p, "refs"))

@@ -10,7 +10,7 @@ from typing import Any
 from . import models as m
 from ..errors import ContentError, Problem
 from ._checker import Checker, shown_path
-from ._yaml import YMap, line_of, load_file
+from ._yaml import YMap, line_of, load_file, quoted
 
 REVIEW_SHAPE = "review: {reviewed_by: {name, credentials} or null, date, next}"
 YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
@@ -20,7 +20,7 @@ def _date(c: Checker, body: Any, key: str, path: str) -> dt.date | None:
     d = body[key]
     if isinstance(d, dt.date) and not isinstance(d, dt.datetime):
         return d
-    c.add(body, key, path, f"must be a date like 2026-11-27, not {d!r}")
+    c.add(body, key, path, f"must be a date like 2026-11-27, not {quoted(d)}")
     return None
 
 

@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
-from ..content import escape
+from ..content import escape, print_image
 from ..content import models as m
 from ..errors import LayoutError
 from ..layout import Theme, make_theme, register_fonts, variant
@@ -205,8 +205,8 @@ class LetterMaker:
     def _draw_logo(self, c: Canvas, right: float, top: float, box: float) -> None:
         from reportlab.lib.utils import ImageReader
 
-        if self._logo is None:
-            self._logo = ImageReader(self.brand.logo)
+        if self._logo is None:  # a large logo is drawn from a copy downscaled to 300 dpi at this size
+            self._logo = ImageReader(print_image(self.brand.logo, box))
         iw, ih = self._logo.getSize()
         h = box
         w = h * iw / ih
