@@ -13,6 +13,10 @@ def add_arguments(p) -> None:
     p.add_argument("--pemat", action="store_true",
                    help="also print a PEMAT-P report: the items software can judge with their evidence, the "
                         "items a person must rate, and the reading grade per section")
+    p.add_argument("--pair", metavar="LANG", default=None,
+                   help="also compare the paired edition <content>/LANG/ with the content folder: the same "
+                        "sections, checklist items, terms, references and citations, every number and drug "
+                        "(each mismatch located in the translated file)")
     p.add_argument("--grade-target", type=float, default=8.0, metavar="GRADE",
                    help="warn about sections whose reading grade (Flesch-Kincaid) is above this (default 8)")
 
@@ -23,7 +27,7 @@ def run(args) -> int:
     import datetime as dt
 
     from ..content import format_warning, grade, load_guide_with_usage, pemat, reading_warnings, review_status
-    from ..content import section_grades, uncited_info
+    from ..content import section_grades, translation_status, uncited_info
     from ..layout import register_fonts
 
     target = args.grade_target
@@ -32,9 +36,12 @@ def run(args) -> int:
                                            f"must be a reading grade above 0, like 8; not {target:g}")])
     content = content_dir(args)
     guide, cited = load_guide_with_usage(content, register_fonts())
+    if args.pair:
+        _pair(args, guide)
     grades = section_grades(guide, content)
     review = review_status(content, dt.date.today())
-    warnings = reading_warnings(grades, target) + ([review] if review else [])
+    unreviewed = translation_status(content)
+    warnings = reading_warnings(grades, target) + [w for w in (review, unreviewed) if w]
     for w in warnings:
         print(format_warning(w), file=sys.stderr)
     sys.stderr.flush()
@@ -52,3 +59,20 @@ def run(args) -> int:
     if args.pemat:
         print("\n".join(pemat(guide, grades).lines()))
     return 0
+
+
+def _pair(args, original) -> None:
+    """Load the paired edition and compare it with ``original``; ContentError (exit 2) on any drift."""
+    from ..content import edition_folder, load_guide, pair_problems
+    from ..layout import register_fonts
+
+    base = content_dir(args)
+    folder = edition_folder(base, args.pair, "--pair")
+    if folder == base:
+        raise ContentError([option_problem("--pair", f"names the content folder's own language; give the "
+                                                     f"language of a paired folder such as {base}/es/")])
+    translated = load_guide(folder, register_fonts())
+    problems = pair_problems(original, translated, folder)
+    if problems:
+        raise ContentError(problems)
+    print(f"pair OK: {folder.name}/ matches the {original.language} edition section by section")

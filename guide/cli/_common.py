@@ -12,6 +12,9 @@ from ..errors import ContentError, Problem
 def add_content(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", metavar="DIR", default=None,
                    help="content folder (default: the Stage IV mesothelioma guide that comes with this tool)")
+    p.add_argument("--language", metavar="LANG", default=None,
+                   help="the edition in this language: es selects the paired folder <content>/es/ "
+                        "(default: the content folder's own language)")
     p.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
@@ -33,7 +36,11 @@ def add_edition(p: argparse.ArgumentParser) -> None:
 
 
 def content_dir(args) -> Path:
-    return Path(args.content) if args.content else DEFAULT_CONTENT
+    """The content folder, or its paired edition's folder with --language (content/es/)."""
+    from ..content import edition_folder
+
+    base = Path(args.content) if args.content else DEFAULT_CONTENT
+    return edition_folder(base, getattr(args, "language", None))
 
 
 def edition_options(args) -> BuildOptions:
@@ -64,8 +71,11 @@ def review_warning(content: Path):
 
     from ..content import format_warning, review_status
 
+    from ..content import translation_status
+
     problem = review_status(content, dt.date.today())
-    if problem is not None:
-        print(format_warning(problem), file=sys.stderr)
-        sys.stderr.flush()
+    for p in (problem, translation_status(content)):
+        if p is not None:
+            print(format_warning(p), file=sys.stderr)
+    sys.stderr.flush()
     return problem

@@ -12,14 +12,17 @@ from ._select import is_back_matter, select_sections
 from ._brand import MIN_CONTRAST, contrast
 from ._checker import Checker, shown_path, slug
 from ._pemat import PematReport, pemat
-from ._review import review_status
+from ._review import review_status, translation_status
+from ._locale import Locale, available as locale_languages, locale_for
+from ._pair import edition_folder, languages, pair_problems
 from ._validate import load_guide, load_guide_with_usage
 from ._yaml import YList, YMap, line_of, load_file
 from .options import MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, PRINT_MODES, BuildOptions
 
 DEFAULT_CONTENT = data_folder("default_content")  # the Stage IV guide and its letter, shipped in the package
 
-__all__ = ["DEFAULT_CONTENT", "EDITION_KEYS", "INFO_KEY", "LIMITS", "MAX_ADVOCATE", "MAX_NAME", "MAX_NOTE",
+__all__ = ["Locale", "edition_folder", "languages", "locale_for", "locale_languages", "pair_problems",
+           "translation_status", "DEFAULT_CONTENT", "EDITION_KEYS", "INFO_KEY", "LIMITS", "MAX_ADVOCATE", "MAX_NAME", "MAX_NOTE",
            "MIN_CONTRAST", "PAPERS", "PRINT_MODES", "SCHEMA", "XMP_FIELDS", "XMP_NS", "BuildOptions", "Checker",
            "Grade", "YList", "YMap", "content_hash", "content_inputs", "contrast", "edition_record", "escape",
            "format_warning", "grade", "guide_record", "image_problem", "is_back_matter", "line_of", "load_file",

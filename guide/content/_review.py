@@ -53,6 +53,37 @@ def review(c: Checker, raw: Any, parent: Any) -> m.Review | None:
     return m.Review(reviewer, day, due)
 
 
+TRANSLATION_SHAPE = "translation: {from: en-US, translated_by, reviewed_by: name or null, date}"
+
+
+def translation(c: Checker, raw: Any, parent: Any, language: str | None) -> m.Translation | None:
+    """``translation:`` says how a translated edition was made: from which language, by whom,
+    when, and who reviewed it for accuracy (null until a medical translator has)."""
+    body = c.mapping(raw, parent, "translation", "translation", ["from", "translated_by", "date"], ["reviewed_by"])
+    if body is None:
+        return None
+    source = body.get("from")
+    ok = True
+    if not isinstance(source, str) or not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", source):
+        c.add(body, "from", "translation.from", f"must be a language tag like 'en-US', not {quoted(source)}")
+        ok = False
+    elif language is not None and source.lower() == language.lower():
+        c.add(body, "from", "translation.from", f"names the guide's own language {source!r}; a translation "
+                                                "comes from another")
+        ok = False
+    by = c.text(body["translated_by"], body, "translated_by", "translation.translated_by", 200) \
+        if "translated_by" in body else None
+    who = body.get("reviewed_by")
+    reviewer = None
+    if who is not None:
+        reviewer = c.text(who, body, "reviewed_by", "translation.reviewed_by", 200)
+        ok = ok and reviewer is not None
+    day = _date(c, body, "date", "translation.date") if "date" in body else None
+    if not ok or by is None or day is None:
+        return None
+    return m.Translation(source, by, reviewer, day)
+
+
 def replaced_key(c: Checker, body: Any) -> None:
     """``last_reviewed`` said a review happened whether or not one did: it is gone."""
     c.add(body, "last_reviewed", "last_reviewed",
@@ -65,6 +96,28 @@ def source_years(references: tuple[m.Reference, ...]) -> tuple[int, int] | None:
     years = [int(y) for r in references for y in YEAR_RE.findall(r.text)]
     return (min(years), max(years)) if years else None
 
+
+
+def translation_status(content_dir: Path | str) -> Problem | None:
+    """That a translated edition has not been reviewed by a medical translator, located at
+    guide.yaml's translation record; None for an original or a reviewed translation."""
+    path = Path(content_dir) / "guide.yaml"
+    shown = shown_path(path)
+    try:
+        raw = load_file(path, shown)
+    except ContentError:
+        return None
+    if not isinstance(raw, YMap) or not isinstance(raw.get("translation"), YMap):
+        return None
+    body = raw["translation"]
+    c = Checker(shown, None)
+    record = translation(c, body, raw, raw.get("language") if isinstance(raw.get("language"), str) else None)
+    if record is None or record.reviewed_by is not None:
+        return None
+    line = line_of(body, "reviewed_by") if "reviewed_by" in body else line_of(raw, "translation")
+    return Problem(shown, line, "translation.reviewed_by",
+                   "the translation has not yet been reviewed by a medical translator (translation.reviewed_by "
+                   "names no one); the cover and the About block say so")
 
 
 def review_status(content_dir: Path | str, today: dt.date) -> Problem | None:

@@ -13,7 +13,8 @@ from ..errors import ContentError, Problem
 from ._blocks import _blocks
 from ._brand import _brand
 from ._checker import Checker, Loader, _also, _claim_id, _join
-from ._review import replaced_key, review, source_years
+from ._locale import available, primary
+from ._review import replaced_key, review, source_years, translation
 from ._yaml import line_of, quoted
 
 
@@ -154,7 +155,8 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
     if raw is not None:
         c = ld.checker("guide.yaml")
         body = c.mapping(raw, raw, None, "", ["title", "subtitle", "language", "edition", "version",
-                                               "review", "author", "sections"], ["keywords", "last_reviewed"])
+                                               "review", "author", "sections"],
+                         ["keywords", "last_reviewed", "translation"])
         if body is not None:
             for k, n in (("title", 120), ("subtitle", 200), ("edition", 60), ("version", 20)):
                 if k in body:
@@ -163,8 +165,13 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                 lang = body["language"]
                 if not isinstance(lang, str) or not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
                     c.add(body, "language", "language", f"must be a language tag like 'en-US', not {quoted(lang)}")
+                elif primary(lang) not in available():
+                    c.add(body, "language", "language", f"has no interface words: guide/locales has "
+                          f"{', '.join(available())}, not {primary(lang)!r}")
                 else:
                     meta["language"] = lang
+            if "translation" in body:
+                meta["translation"] = translation(c, body["translation"], body, meta.get("language"))
             if "last_reviewed" in body:
                 replaced_key(c, body)
             if "review" in body:
@@ -220,5 +227,6 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
         raise ContentError(sorted(dict.fromkeys(ld.problems), key=lambda p: (p.file, p.line)))
     guide = m.Guide(meta["title"], meta["subtitle"], meta["language"], meta["edition"], meta["version"],
                     meta["review"], meta["keywords"], meta["author"], brand, tuple(sections),
-                    glossary, references, source_years=source_years(references))
+                    glossary, references, source_years=source_years(references),
+                    translation=meta.get("translation"))
     return guide, ld.cited

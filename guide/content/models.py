@@ -250,6 +250,17 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """How a translated edition was made: ``source`` is the tag of the language it was
+    translated from; ``reviewed_by`` is None until a medical translator has checked it."""
+
+    source: str
+    translated_by: str
+    reviewed_by: str | None
+    date: dt.date
+
+
+@dataclass(frozen=True)
 class Colour:
     rgb: str  # "#rrggbb"
     cmyk: tuple[float, float, float, float] | None = None
@@ -291,6 +302,7 @@ class Guide:
     content_sha256: str | None = None  # of the content files, set when loaded from a folder (the build record)
     # the oldest and newest year in the whole reference list (kept when a copy prints only some)
     source_years: tuple[int, int] | None = None
+    translation: Translation | None = None  # a translated edition's record (None: an original)
 
     @property
     def reference_numbers(self) -> dict[str, int]:
