@@ -259,13 +259,24 @@ def test_combined_cannot_land_on_inputs_or_the_run_files(tmp_path):
 def test_schema_version_and_a_newer_file(tmp_path):
     h = History(tmp_path / "h.sqlite")
     h.close()
-    assert db_rows(tmp_path / "h.sqlite", "PRAGMA user_version") == [(1,)]
+    assert db_rows(tmp_path / "h.sqlite", "PRAGMA user_version") == [(2,)]
     assert db_rows(tmp_path / "h.sqlite", "PRAGMA journal_mode") == [("wal",)]
     with sqlite3.connect(tmp_path / "h.sqlite") as db:
         db.execute("PRAGMA user_version = 7")
     with pytest.raises(OutputError) as err:
         History(tmp_path / "h.sqlite")
-    assert "schema version 7; this guide reads up to 1" in str(err.value)
+    assert "schema version 7; this guide reads up to 2" in str(err.value)
+
+
+def test_a_version_1_file_gains_the_barcode_columns(tmp_path):
+    from guide.mail._history import MIGRATIONS
+
+    with sqlite3.connect(tmp_path / "h.sqlite") as db:
+        db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    History(tmp_path / "h.sqlite").close()
+    cols = [r[1] for r in db_rows(tmp_path / "h.sqlite", "PRAGMA table_info(pieces)")]
+    assert cols[-3:] == ["serial", "tracking", "routing"]
+    assert db_rows(tmp_path / "h.sqlite", "PRAGMA user_version") == [(2,)]
 
 
 # ---- exit codes and the command line -----------------------------------------------------------
