@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import ContentError, Problem
 from ..mail import COMBINED, DEFAULT_OUT, HISTORY, MANIFEST, REJECTS, REMAIL_AFTER, SKIPPED, Summary
-from ._common import add_content, content_dir
+from ._common import add_content, content_dir, review_warning
 
 MAX_DATE_DISTANCE = 366   # days: a letter date further from today is a typo (0001-01-01, 2062)
 
@@ -54,6 +54,9 @@ def add_arguments(p) -> None:
                    help="date printed on the letters (default from the letter settings: usually today); "
                         "within a year of today")
     p.add_argument("--force", action="store_true", help="rebuild every packet of the run, even those already done")
+    p.add_argument("--require-review", action="store_true",
+                   help="refuse to mail content that no clinician has reviewed or whose review is overdue "
+                        "(review in guide.yaml); without it such content is mailed with a warning")
     add_content(p)
 
 
@@ -100,6 +103,15 @@ def run(args) -> int:
     if args.history and args.no_history:
         raise _problem("--history", "give --history or --no-history, not both")
     day = letter_date(args.date, dt.date.today())
+    if args.require_review:
+        from ..content import review_status
+
+        why = review_status(content, dt.date.today())
+        if why is not None:
+            raise ContentError([Problem(why.file, why.line, why.path,
+                                        f"--require-review: not mailing: {why.message}")])
+    else:
+        review_warning(content)
     out = Path(args.out)
     combined: Path | bool | None = None   # True: combined.pdf in the run's folder
     if args.combined is not None:

@@ -27,7 +27,7 @@ MAX_TEXT = 5000
 # file gets at most MAX_UNKNOWN "unknown key" messages (then one line saying how many more).
 MAX_UNKNOWN = 5
 KEY_LIKE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ -]{0,39}$")
-FONT_NAME = "Atkinson Hyperlegible"
+FONT_NAME = "the fonts Atkinson Hyperlegible and Guide Sans"
 
 
 def slug(text: str) -> str:
@@ -124,7 +124,7 @@ class Checker:
         if not isinstance(value, str):
             self.add(parent, key, path, f"must be text, not {_type_name(value)}")
             return None
-        value = " ".join(value.split())
+        value = unicodedata.normalize("NFC", " ".join(value.split()))  # decomposed accents composed
         if not value:
             self.add(parent, key, path, "must not be empty")
             return None
@@ -144,7 +144,7 @@ class Checker:
                 name = unicodedata.name(ch, "unnamed character")
                 shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
                 self.add(parent, key, path,
-                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by the font {FONT_NAME}"
+                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by {FONT_NAME}"
                          + (f", in {_excerpt(value, i)}" if len(value) > 1 else ""))
 
     def ident(self, value: Any, parent: Any, key: Any, path: str) -> str | None:
@@ -184,6 +184,25 @@ class Checker:
             msg += f"; did you mean {hint[0]!r}?"
         self.add(parent, key, path, msg)
         return None
+
+    def ref_list(self, value: Any, parent: Any, key: Any, path: str) -> list[str]:
+        """A list of reference keys (a regimen's refs, a section's sources): each must name a
+        reference, and counts as citing it."""
+        items = self.seq(value, parent, key, path)
+        refs = []
+        for j, k in enumerate(items or ()):
+            if not isinstance(k, str):
+                self.add(items, j, _join(path, j), f"must be a reference key, not {_type_name(k)}")
+            elif k not in self.ref_keys:
+                hint = difflib.get_close_matches(k, sorted(self.ref_keys), n=1)
+                self.add(items, j, _join(path, j), f"{k!r} names no reference in references.yaml"
+                         + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            else:
+                refs.append(k)
+                self.cited.add(k)
+                self.first_use.setdefault("cite", Problem(self.file, line_of(items, j), _join(path, j),
+                                                          f"source {k!r}"))
+        return refs
 
     # -- inline ---------------------------------------------------------------------
     def inline(self, value: Any, parent: Any, key: Any, path: str) -> m.Inline | None:

@@ -26,7 +26,7 @@ from reportlab.platypus import Frame, Paragraph, Spacer
 from ..content import escape, print_image
 from ..content import models as m
 from ..errors import LayoutError
-from ..layout import Theme, make_theme, register_fonts, variant
+from ..layout import Theme, atkinson_codepoints, draw_runs, fallback_markup, make_theme, register_fonts, variant
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
 from ._letter_spec import (ADDRESS_FONT, IMB_BAND, LetterRecipient, LetterSpec, address_leading, address_problem,
@@ -56,7 +56,7 @@ def _preseed() -> str:
     in every letter: a packet's bytes depend only on its own letter, and the print file
     stores the fonts once.
     """
-    return "".join(chr(cp) for cp in sorted(register_fonts()) if cp >= 0x20)
+    return "".join(chr(cp) for cp in sorted(atkinson_codepoints()) if cp >= 0x20)
 
 
 @dataclass
@@ -179,7 +179,7 @@ class LetterMaker:
         c.setFillColor(t.colour("primary"))
         c.setFont(t.bold, head.fontSize)
         with marked(c, doc.add("P")):
-            c.drawString(left, y, self.brand.name)
+            draw_runs(c, left, y, self.brand.name, t.bold, head.fontSize)
         tag = lay.styles["tagline"]
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, tag.fontSize)
@@ -190,7 +190,7 @@ class LetterMaker:
         for line in lines:
             y -= tag.leading
             with marked(c, doc.add("P")):
-                c.drawString(left, y, line)
+                draw_runs(c, left, y, line, t.font, tag.fontSize)
         y -= tag.fontSize * 0.6
         c.setStrokeColor(t.colour("accent"))
         c.setLineWidth(2)
@@ -253,15 +253,15 @@ class LetterMaker:
         div = doc.add("Div")
         for line in block:
             with marked(c, div.add("P")):
-                c.drawString(x, y, line)
+                draw_runs(c, x, y, line, ADDRESS_FONT, size)
             y -= address_leading(self.spec)
 
     def _later_page(self, c: Canvas, lay: _Layout, who: LetterRecipient, page: int) -> None:
         t = lay.theme
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, t.sizes.small)
-        c.drawString(self.spec.window.left * inch, lay.page[1] - LATER_TOP + t.sizes.small,
-                     f"{who.name}, page {page}")
+        draw_runs(c, self.spec.window.left * inch, lay.page[1] - LATER_TOP + t.sizes.small,
+                  f"{who.name}, page {page}", t.font, t.sizes.small)
 
     def _story(self, lay: _Layout, who: LetterRecipient) -> list:
         st = lay.styles
@@ -274,11 +274,12 @@ class LetterMaker:
                 sign.append(escape(role))
             if signer.phone:
                 sign.append(escape(signer.phone))
-            closing = _KeptParagraph("<br/>".join(sign), st["sign"])
+            closing = _KeptParagraph(fallback_markup("<br/>".join(sign), st["sign"].fontName), st["sign"])
             closing.keep_whole = True
             if len(lay.closings) < 64:
                 lay.closings[signer] = closing
-        salutation = Paragraph(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"])
+        salutation = Paragraph(fallback_markup(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"].fontName),
+                               st["body"])
         salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
 
@@ -291,7 +292,8 @@ class _KeptParagraph(Paragraph):
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, availWidth, availHeight):
-        if self._wrapped is None or self._wrapped[0] != availWidth:
+        # splitting across pages drops the broken lines (blPara): break them again then
+        if self._wrapped is None or self._wrapped[0] != availWidth or not hasattr(self, "blPara"):
             self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
         return self._wrapped[1]
 

@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from ..content import Checker, YMap, line_of, load_file
 from ..errors import ContentError, Problem
-from ..layout import register_fonts
+from ..layout import register_fonts, text_width
 
 # ---- settings --------------------------------------------------------------------------
 
@@ -244,14 +244,24 @@ def parse_window(text: str) -> Window:
 # ---- the address block ---------------------------------------------------------------------
 
 def usps_text(text: str) -> str:
-    """Upper case, no punctuation: apostrophes and full stops vanish (O'BRIEN, ST),
-    other punctuation and symbols become spaces (MULLER-LUKASZ -> MULLER LUKASZ)."""
+    """USPS Publication 28 form: upper case; periods, slashes and hyphens kept where they carry meaning
+    (a house-number range 112-10, a unit 4-B, a fraction 1/2, a decimal 39.2: next to a digit, and a
+    slash or period between two digits); abbreviation periods and apostrophes dropped (ST, OBRIEN);
+    other punctuation becomes a space (MULLER-LUKASZ -> MULLER LUKASZ); diacritics kept as written
+    (Pub 28's own examples keep VÍA ANGÉLICA)."""
+    chars = unicodedata.normalize("NFC", text).upper()
     out = []
-    for ch in unicodedata.normalize("NFC", text).upper():
-        cat = unicodedata.category(ch)
-        if ch in ".'\u2019\u2018":
+    for i, ch in enumerate(chars):
+        before = chars[i - 1] if i else ""
+        after = chars[i + 1] if i + 1 < len(chars) else ""
+        if ch == "-" and before.isalnum() and after.isalnum() and (before.isdigit() or after.isdigit()):
+            out.append(ch)
+        elif ch in "/." and before.isdigit() and after.isdigit():
+            out.append(ch)
+        elif ch in ".'\u2019\u2018":
             continue
-        out.append(" " if cat[0] in "PSZC" else ch)
+        else:
+            out.append(" " if unicodedata.category(ch)[0] in "PSZC" else ch)
     return " ".join("".join(out).split())
 
 
@@ -276,7 +286,7 @@ def address_problem(block: tuple[str, ...], spec: LetterSpec) -> str | None:
                 f"at {spec.address_size:g} pt")
     room = spec.window.width * inch
     for line in block:
-        width = pdfmetrics.stringWidth(line, ADDRESS_FONT, spec.address_size)
+        width = text_width(line, ADDRESS_FONT, spec.address_size)
         if width > room:
             return (f"the address line '{line}' is {width / inch:.2f} in wide at {spec.address_size:g} pt; "
                     f"the window is {spec.window.width:g} in wide (abbreviate it, e.g. STREET -> ST)")
