@@ -4,12 +4,12 @@ from ._flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, wit
 from ._note import NOTE_TITLE, note_flowables
 from ._person import clean_person_text, font_problem
 from ._blocks import Ctx, markup, render_block
-from ._document import render
+from ._document import PageMap, plan_pages, render, render_counted
 from ._story import build_story, reviewed, section_key
 from ._theme import (BLEED, PAPERS, SAFE_ZONE, Theme, drawable_codepoints, make_theme, register_fonts, to_color,
                      variant)
 
-__all__ = ["BLEED", "NOTE_TITLE", "PAPERS", "SAFE_ZONE", "Checkbox", "ContentsLine", "Ctx", "Panel", "PassState", "Theme",
+__all__ = ["BLEED", "NOTE_TITLE", "PAPERS", "SAFE_ZONE", "Checkbox", "ContentsLine", "Ctx", "PageMap", "Panel", "PassState", "Theme",
            "WriteLine", "build_story", "clean_person_text", "drawable_codepoints", "font_problem", "make_theme",
-           "markup", "note_flowables", "register_fonts", "reviewed", "render", "render_block", "section_key", "to_color", "variant",
+           "markup", "note_flowables", "plan_pages", "register_fonts", "reviewed", "render", "render_block", "render_counted", "section_key", "to_color", "variant",
            "with_role"]
