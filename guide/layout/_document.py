@@ -27,8 +27,11 @@ from ._theme import SAFE_ZONE, Theme
 class GuideDoc(BaseDocTemplate):
     """Page templates for cover, body and back cover; records headings for outline and contents."""
 
-    def __init__(self, buf, guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState):
+    def __init__(self, buf, guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState, press=None):
         self.guide, self.theme, self.options, self.state = guide, theme, options, state
+        # print-shop additions drawn with the pages: ``press.start(canvas)`` once a canvas exists,
+        # ``press.finish_page(canvas)`` as each page ends (see pdf._printshop.ShopMarks)
+        self.press = press
         t = theme
         super().__init__(
             buf, pagesize=t.page_size, invariant=1, pageCompression=1,
@@ -74,6 +77,8 @@ class GuideDoc(BaseDocTemplate):
 
         super()._startBuild(filename, canvasmaker or Canvas)
         record_build(self.canv, record_json(self.record))
+        if self.press is not None and not getattr(self.canv, "planning", False):
+            self.press.start(self.canv)
 
     # -- flow hooks -----------------------------------------------------------------
     def afterFlowable(self, flowable) -> None:
@@ -86,6 +91,8 @@ class GuideDoc(BaseDocTemplate):
 
     def afterPage(self) -> None:
         self.state.finish(self.page)
+        if self.press is not None and not getattr(self.canv, "planning", False):
+            self.press.finish_page(self.canv)
 
     # -- stuck-layout guard -----------------------------------------------------------
     # ReportLab 5.1 can split a table forever: a callout (a one-column table that may split
@@ -168,7 +175,7 @@ class GuideDoc(BaseDocTemplate):
 
 
 def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-           seed: PageMap | None = None) -> tuple[bytes, int]:
+           seed: PageMap | None = None, press=None) -> tuple[bytes, int]:
     """Lay out and render the guide; return the PDF bytes and the page count.
 
     ``tagged`` writes the structure tree for screen readers (PDF/UA-1); the imposed booklet
@@ -177,30 +184,35 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
     page numbers come from this process's last render of the same inputs, or else from a
     planning pass that places the flowables without drawing them.
     """
-    pdf, page_map, _ = render_counted(guide, theme, options, tagged, seed)
-    return pdf, page_map.total
+    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press)
+    return pdf, final.total
 
 
 def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
-    """The page map of an edition from one planning pass (nothing drawn, nothing saved)."""
+    """The page map of an edition from one planning pass (nothing drawn, nothing saved),
+    or from this process's last render or plan of the same inputs."""
+    key = seed_key(guide, theme, options, True)
+    if key and key in SEEDS:
+        return SEEDS[key]
     state = PassState()
     story = build_story(guide, theme, options, state)
     doc = GuideDoc(io.BytesIO(), guide, theme, options, state)
     doc.watch(story)
     with _named_errors(guide, theme, options, story, doc):
         plan_pass(doc, story, state)
+    remember(key, page_map(state))
     return page_map(state)
 
 
 def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-                   seed: PageMap | None = None) -> tuple[bytes, PageMap, int]:
+                   seed: PageMap | None = None, press=None) -> tuple[bytes, PageMap, int]:
     """render, returning the final page map and the number of full (drawing) layout passes."""
     key = seed_key(guide, theme, options, tagged)
     seed = seed or (SEEDS.get(key) if key else None)
     state = PassState()
     story = build_story(guide, theme, options, state)
     buf = io.BytesIO()
-    doc = GuideDoc(buf, guide, theme, options, state)
+    doc = GuideDoc(buf, guide, theme, options, state, press)
     doc.watch(story)
     # the structure is declared from the story as built, before any pass wraps its lists
     maker = canvas_maker(declare(story, doc.tag_meta())) if tagged and options.print_mode != "booklet" else Canvas
