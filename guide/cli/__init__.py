@@ -27,6 +27,7 @@ COMMANDS = {
     "serve": ("._serve", "start the advocate desk, a local web page"),
     "desk-log": ("._desk_log", "count the desk's handouts per day and edition"),
     "diff": ("._diff", "show what changed between two built PDFs"),
+    "mailings": ("._mailings", "the mailing history: runs, find, export"),
 }
 
 

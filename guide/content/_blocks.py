@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from . import models as m
-from ..errors import Problem
 from ._checker import Checker, _also, _claim_id, _join, _type_name, slug
 from ._yaml import line_of, quoted
 
@@ -142,7 +141,7 @@ def _regimens(c, body, parent, key, path, seen_ids):
     body = c.mapping(body, parent, key, path, ["rows"], ["caption"])
     if body is None:
         return None
-    caption = c.text(body["caption"], body, "caption", _join(path, "caption"), 300) if "caption" in body else ""
+    caption = c.text(body["caption"], body, "caption", _join(path, "caption"), 400) if "caption" in body else ""
     rows_path = _join(path, "rows")
     raw_rows = c.seq(body.get("rows"), body, "rows", rows_path) if "rows" in body else None
     rows = []
@@ -169,20 +168,7 @@ def _regimens(c, body, parent, key, path, seen_ids):
                 c.add(r, "year", _join(p, "year"), f"must be a year like 2003, not {quoted(y)}")
             else:
                 year = y
-        refs_raw = c.seq(r["refs"], r, "refs", _join(p, "refs"))
-        refs = []
-        for j, k in enumerate(refs_raw or ()):
-            if not isinstance(k, str):
-                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"must be a reference key, not {_type_name(k)}")
-            elif k not in c.ref_keys:
-                hint = difflib.get_close_matches(k, sorted(c.ref_keys), n=1)
-                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"{k!r} names no reference in references.yaml"
-                      + (f"; did you mean {hint[0]!r}?" if hint else ""))
-            else:
-                refs.append(k)
-                c.cited.add(k)
-                c.first_use.setdefault("cite", Problem(c.file, line_of(refs_raw, j), _join(_join(p, "refs"), j),
-                                                       f"source {k!r}"))
+        refs = c.ref_list(r["refs"], r, "refs", _join(p, "refs"))
         if len(c.problems) > before:
             ok = False
             continue

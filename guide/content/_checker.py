@@ -185,6 +185,25 @@ class Checker:
         self.add(parent, key, path, msg)
         return None
 
+    def ref_list(self, value: Any, parent: Any, key: Any, path: str) -> list[str]:
+        """A list of reference keys (a regimen's refs, a section's sources): each must name a
+        reference, and counts as citing it."""
+        items = self.seq(value, parent, key, path)
+        refs = []
+        for j, k in enumerate(items or ()):
+            if not isinstance(k, str):
+                self.add(items, j, _join(path, j), f"must be a reference key, not {_type_name(k)}")
+            elif k not in self.ref_keys:
+                hint = difflib.get_close_matches(k, sorted(self.ref_keys), n=1)
+                self.add(items, j, _join(path, j), f"{k!r} names no reference in references.yaml"
+                         + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            else:
+                refs.append(k)
+                self.cited.add(k)
+                self.first_use.setdefault("cite", Problem(self.file, line_of(items, j), _join(path, j),
+                                                          f"source {k!r}"))
+        return refs
+
     # -- inline ---------------------------------------------------------------------
     def inline(self, value: Any, parent: Any, key: Any, path: str) -> m.Inline | None:
         raw = self.text(value, parent, key, path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from dataclasses import replace
@@ -14,6 +13,7 @@ from ..errors import ContentError, Problem
 from ._blocks import _blocks
 from ._brand import _brand
 from ._checker import Checker, Loader, _also, _claim_id, _join
+from ._review import replaced_key, review, source_years
 from ._yaml import line_of, quoted
 
 
@@ -88,7 +88,7 @@ def _glossary(ld: Loader, raw: Any, refs: set[str], index: dict[str, str]) -> tu
 
 def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
              seen_ids: dict[str, tuple[str, int]], expect_id: str | None = None) -> m.Section | None:
-    body = c.mapping(raw, parent, key, path, ["id", "title", "blocks"], ["subsections"])
+    body = c.mapping(raw, parent, key, path, ["id", "title", "blocks"], ["subsections", "sources"])
     if body is None:
         return None
     sid = c.ident(body.get("id"), body, "id", _join(path, "id")) if "id" in body else None
@@ -98,6 +98,7 @@ def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
         _claim_id(c, seen_ids, "section", sid, body, _join(path, "id"))
     title = c.text(body.get("title"), body, "title", _join(path, "title"), 120) if "title" in body else None
     blocks = _blocks(c, body["blocks"], body, "blocks", _join(path, "blocks"), seen_ids) if "blocks" in body else ()
+    sources = c.ref_list(body["sources"], body, "sources", _join(path, "sources")) if "sources" in body else []
     subs: list[m.Section] = []
     if "subsections" in body:
         items = c.seq(body["subsections"], body, "subsections", _join(path, "subsections"))
@@ -106,7 +107,7 @@ def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
             if sub:
                 subs.append(sub)
     if sid and title and blocks:
-        return m.Section(sid, title, blocks, tuple(subs))
+        return m.Section(sid, title, blocks, tuple(subs), tuple(sources))
     return None
 
 
@@ -153,7 +154,7 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
     if raw is not None:
         c = ld.checker("guide.yaml")
         body = c.mapping(raw, raw, None, "", ["title", "subtitle", "language", "edition", "version",
-                                               "last_reviewed", "author", "sections"], ["keywords"])
+                                               "review", "author", "sections"], ["keywords", "last_reviewed"])
         if body is not None:
             for k, n in (("title", 120), ("subtitle", 200), ("edition", 60), ("version", 20)):
                 if k in body:
@@ -165,11 +166,9 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                 else:
                     meta["language"] = lang
             if "last_reviewed" in body:
-                d = body["last_reviewed"]
-                if isinstance(d, dt.date) and not isinstance(d, dt.datetime):
-                    meta["last_reviewed"] = d
-                else:
-                    c.add(body, "last_reviewed", "last_reviewed", f"must be a date like 2026-11-27, not {quoted(d)}")
+                replaced_key(c, body)
+            if "review" in body:
+                meta["review"] = review(c, body["review"], body)
             kws = c.seq(body.get("keywords", []), body, "keywords", "keywords", allow_empty=True)
             meta["keywords"] = tuple(k for k in (c.text(k, kws, i, f"keywords[{i}]", 60)
                                                  for i, k in enumerate(kws or ())) if k)
@@ -220,6 +219,6 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
         # by file and line; problems at one place keep the order they were found (text order)
         raise ContentError(sorted(dict.fromkeys(ld.problems), key=lambda p: (p.file, p.line)))
     guide = m.Guide(meta["title"], meta["subtitle"], meta["language"], meta["edition"], meta["version"],
-                    meta["last_reviewed"], meta["keywords"], meta["author"], brand, tuple(sections),
-                    glossary, references)
+                    meta["review"], meta["keywords"], meta["author"], brand, tuple(sections),
+                    glossary, references, source_years=source_years(references))
     return guide, ld.cited

@@ -15,6 +15,7 @@ from ..content import BuildOptions, escape
 from ..content import models as m
 from ._flowables import Checkbox, Panel, PassState, with_role
 from ._theme import Theme, variant
+from ._words import needs_not_reported, not_reported
 
 # ---- inline markup -----------------------------------------------------------------
 
@@ -215,8 +216,17 @@ def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
     out: list = []
     if block.caption:
         out.append(para(escape(block.caption), t.style("body"), "Caption"))
-    out += [with_role(table, "Table", regimens=block), Spacer(1, t.sizes.body)]
+    out.append(with_role(table, "Table", regimens=block))
+    out += _not_reported_note(block, ctx) + [Spacer(1, t.sizes.body)]
     return out
+
+
+def _not_reported_note(block: m.RegimenTable, ctx: Ctx) -> list:
+    """'— not reported in the source', under a table or cards that print an em dash."""
+    if not needs_not_reported(block):
+        return []
+    t = ctx.theme
+    return [Spacer(1, t.sizes.small * 0.5), para(escape(not_reported()), t.style("small"), "P")]
 
 
 def _decimal_room(style) -> float:
@@ -276,7 +286,7 @@ def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]))
         out += [with_role(table, "Table", regimen=r), Spacer(1, t.sizes.body * 0.8)]
-    return out
+    return out + _not_reported_note(block, ctx)
 
 
 def glossary(block: m.GlossaryList, ctx: Ctx) -> list:

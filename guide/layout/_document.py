@@ -17,7 +17,8 @@ from ..errors import LayoutError
 from ._flowables import PassState
 from ._passes import SEEDS, PageMap, PlanFrame, decoration, page_map, plan_pass, remember, seed_key
 from ..content import BuildOptions
-from ._story import build_story, reviewed
+from ._story import build_story
+from ._words import review_footer
 from ._info import record_build
 from ..tagging import canvas_maker, declare
 from ._theme import SAFE_ZONE, Theme
@@ -156,9 +157,9 @@ class GuideDoc(BaseDocTemplate):
         canv.setStrokeColor(t.colour("accent"))
         canv.setLineWidth(1.5)
         canv.line(t.margin_left, y_head - s.small * 0.5, t.width - t.margin_right, y_head - s.small * 0.5)
-        # running footer: "Page N of M" and the edition with its review date
+        # running footer: "Page N of M" and the edition with its review state
         page = f"Page {self.page} of {self.state.total or self.page}"
-        edition = f"{self.guide.edition} \u00b7 Reviewed {reviewed(self.guide)}"
+        edition = f"{self.guide.edition} \u00b7 {review_footer(self.guide)}"
         one_line = stringWidth(page, t.bold, s.small) + stringWidth(edition, t.font, s.small) + s.small * 2 < t.frame_width
         gap = 0 if one_line else s.small * 1.25
         y_low = max(t.margin_bottom - s.small * 2.4 - gap, SAFE_ZONE - getDescent(t.font, s.small))

@@ -68,7 +68,7 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
     for k, (job, done) in enumerate(batch):
         if done is not None and _sha_file(s.out / job.file) == done.sha256:
             results[k] = Result(job.row, job.who.name, job.file, done.pages, done.sha256, job.inputs, False,
-                                job.edition, None)
+                                job.edition, None, job.notes)
             if not s.combined:
                 continue
         need.append(k)
@@ -82,7 +82,7 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
                 data, pages = packet_pdf(s.edition(job.edition), parts)
                 write_packet(s.out / job.file, data)
                 r = Result(job.row, job.who.name, job.file, pages, hashlib.sha256(data).hexdigest(),
-                           job.inputs, True, job.edition, None)
+                           job.inputs, True, job.edition, None, job.notes)
             results[k] = r._replace(letter=parts) if s.combined else r
     return results  # type: ignore[return-value]
 
@@ -99,7 +99,8 @@ def write_packet(path: Path, data: bytes) -> None:
     """
     tmp = path.with_name(f"{TMP_PREFIX}{path.name}.packet{TMP_SUFFIX}")
     try:
-        with open(tmp, "wb") as fh:
+        # mode 0600: a packet holds a name and an address
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except OSError as exc:
