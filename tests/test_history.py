@@ -388,22 +388,26 @@ def test_sigkill_at_random_points_then_rerun(tmp_path):
 
 
 def test_two_concurrent_runs_one_waits_or_stops(tmp_path):
+    """Another writer holds the folder (here this test process, so the timing cannot race): a run stops at
+    once naming it, and a run given --wait starts as soon as the folder is free."""
+    from guide.mail._lock import RunLock
+    from guide.mail._run import LOCK
+
     path = write(tmp_path / "p.csv", people(30))
     other = write(tmp_path / "q.csv", people(2, 50))
     out = tmp_path / "o"
-    first = subprocess.Popen(cmd(path, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not list(out.glob("*/input.csv")) and time.monotonic() < deadline:
-            time.sleep(0.02)
+    out.mkdir()
+    with RunLock(out / LOCK, str(out)):
         second = subprocess.run(cmd(other, out), capture_output=True, text=True)
         assert second.returncode == 1
-        assert f"error: another run is writing {out} (pid {first.pid}, started " in second.stderr
-        waited = subprocess.run(cmd(other, out, "--wait", "120"), capture_output=True, text=True)
-        assert waited.returncode == 0 and waited.stdout.startswith("built 2,")
-    finally:
-        said, _ = first.communicate(timeout=120)
-    assert first.returncode == 0 and said.startswith("built 30,")
+        assert f"error: another run is writing {out} (pid {os.getpid()}, started " in second.stderr
+        waiting = subprocess.Popen(cmd(path, out, "--wait", "120"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        time.sleep(1.0)
+        assert waiting.poll() is None   # still waiting for the folder
+    said, _ = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and said.startswith("built 30,")
+    assert subprocess.run(cmd(other, out), capture_output=True, text=True).returncode == 0
     assert db_rows(out / HISTORY, "SELECT id, built FROM runs ORDER BY id") == [("2026-12-01-p", 30),
                                                                                 ("2026-12-01-q", 2)]
 
