@@ -319,6 +319,12 @@ def test_bom_and_first_last_name(tmp_path, guide_model):
 @pytest.mark.parametrize("raw, expect", [
     ("O'Brien", "OBRIEN"), ("St. Louis", "ST LOUIS"), ("Müller-Łukasz", "MÜLLER ŁUKASZ"),
     ("Apt #4, Bldg 2", "APT 4 BLDG 2"), ("  1 Main   St. ", "1 MAIN ST"),
+    # USPS Publication 28: the hyphen of a house-number range stays (Appendix D1), as do fractions,
+    # decimals and hyphenated unit numbers; punctuation is "normally limited to periods, slashes, and
+    # hyphens" (section 231); Puerto Rico examples keep their diacritics
+    ("112-10 Bronx Rd", "112-10 BRONX RD"), ("123 1/2 Main St", "123 1/2 MAIN ST"), ("39.2 Rd", "39.2 RD"),
+    ("Apt 4-B", "APT 4-B"), ("N6W23001 Bluemound Rd.", "N6W23001 BLUEMOUND RD"), ("Vía Angélica", "VÍA ANGÉLICA"),
+    ("1/2 Mile Rd, Ste. 3", "1/2 MILE RD STE 3"), ("Main St./Elm", "MAIN ST ELM"),
 ])
 def test_usps_text(raw, expect):
     assert usps_text(raw) == expect
@@ -344,7 +350,7 @@ def test_letter_settings_errors_are_located(tmp_path):
         f"{f}:7: window.top: must be from 0.5 to 3 inches, not 9",
         f"{f}:8: address_size: must be from 10 to 12 pt (USPS), not 14",
         f"{f}:9: colour: unknown key 'colour'; allowed keys: salutation, body, closing, signer, date, window, "
-        "address_size",
+        "address_size, imb",
     ])
 
 

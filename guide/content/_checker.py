@@ -27,7 +27,7 @@ MAX_TEXT = 5000
 # file gets at most MAX_UNKNOWN "unknown key" messages (then one line saying how many more).
 MAX_UNKNOWN = 5
 KEY_LIKE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ -]{0,39}$")
-FONT_NAME = "Atkinson Hyperlegible"
+FONT_NAME = "the fonts Atkinson Hyperlegible and Guide Sans"
 
 
 def slug(text: str) -> str:
@@ -124,7 +124,7 @@ class Checker:
         if not isinstance(value, str):
             self.add(parent, key, path, f"must be text, not {_type_name(value)}")
             return None
-        value = " ".join(value.split())
+        value = unicodedata.normalize("NFC", " ".join(value.split()))  # decomposed accents composed
         if not value:
             self.add(parent, key, path, "must not be empty")
             return None
@@ -144,7 +144,7 @@ class Checker:
                 name = unicodedata.name(ch, "unnamed character")
                 shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
                 self.add(parent, key, path,
-                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by the font {FONT_NAME}"
+                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by {FONT_NAME}"
                          + (f", in {_excerpt(value, i)}" if len(value) > 1 else ""))
 
     def ident(self, value: Any, parent: Any, key: Any, path: str) -> str | None:

@@ -13,6 +13,7 @@ from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph,
 
 from ..content import BuildOptions, escape
 from ..content import models as m
+from ._fallback import fallback_markup
 from ._flowables import Checkbox, Panel, PassState, with_role
 from ._theme import Theme, variant
 from ._words import needs_not_reported, not_reported
@@ -64,7 +65,7 @@ def markup(inline: m.Inline, ctx: Ctx) -> str:
 
 
 def para(text: str, style, role: str = "P") -> Paragraph:
-    return with_role(Paragraph(text, style), role)
+    return with_role(Paragraph(fallback_markup(text, style.fontName), style), role)
 
 
 # ---- blocks ------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def block_heading(ctx: Ctx) -> str:
 
 def heading(title: str, key: str, level: int, ctx: Ctx) -> Paragraph:
     style = ctx.theme.style(("h1", "h2", "h3")[min(level, 2)])
-    return with_role(Paragraph(escape(title), style), f"H{level + 1}", outline=(level, title, key))
+    return with_role(Paragraph(fallback_markup(escape(title), style.fontName), style), f"H{level + 1}", outline=(level, title, key))
 
 
 def paragraph(block: m.Paragraph, ctx: Ctx) -> list:
@@ -150,7 +151,7 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     table.setStyle(TableStyle(style))
     # read as a list: each row an item, its checkbox the label (tagging reads role "L" that way)
     with_role(table, "L", checklist=block)
-    title = with_role(Paragraph(escape(block.title), t.style("h3")), block_heading(ctx))
+    title = with_role(Paragraph(fallback_markup(escape(block.title), t.style("h3").fontName), t.style("h3")), block_heading(ctx))
     head: list = [title]
     if block.intro:
         head.append(para(markup(block.intro, ctx), t.style("body")))

@@ -7,6 +7,7 @@ later stage can tag the PDF for screen readers without guessing.
 from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from ._fallback import fallback_markup
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import IndexingFlowable
 
@@ -66,7 +67,7 @@ class ContentsLine(Flowable):
         self.key, self.level, self.style, self.state = key, level, style, state
         self.indent = indent
         self.text = text
-        self.para = Paragraph(text, style)
+        self.para = Paragraph(fallback_markup(text, style.fontName), style)
         self.role = "TOCI"
 
     @property

@@ -1,25 +1,22 @@
-"""Untrusted person text (names, advocates, addresses) in, clean text out, or a clear error."""
+"""Untrusted person text (names, advocates, addresses) in, clean NFC text out, or a clear error."""
 
 from __future__ import annotations
 
 import unicodedata
 
 from ..errors import ContentError, Problem
-from ._theme import register_fonts
+from ._fallback import unsupported
 
 
 def font_problem(text: str) -> str | None:
-    """The first character the embedded font cannot draw, described, or None."""
-    drawable = register_fonts()
-    for ch in text:
-        if ord(ch) not in drawable:
-            name = unicodedata.name(ch, "unnamed character")
-            return f"character '{ch}' (U+{ord(ch):04X} {name}) cannot be drawn by the font Atkinson Hyperlegible"
-    return None
+    """The first character neither embedded font can draw, with its script and what to do, or None."""
+    return unsupported(unicodedata.normalize("NFC", text))
 
 
 def clean_person_text(value: str, where: str, max_len: int) -> str:
-    """Collapse whitespace, drop control characters, bound the length, check the font."""
+    """NFC (decomposed accents from macOS and web forms composed), whitespace collapsed, control characters
+    dropped, the length bounded, every character drawable by the fonts."""
+    value = unicodedata.normalize("NFC", value)
     text = " ".join("".join(ch for ch in value if unicodedata.category(ch) != "Cc").split())
     if not text:
         raise ContentError([Problem(where, 0, "", "must not be empty")])

@@ -34,8 +34,8 @@ SAFE_ZONE = 0.375 * inch
 
 
 @lru_cache(maxsize=1)
-def register_fonts() -> frozenset[int]:
-    """Register Atkinson Hyperlegible with ReportLab once; return the code points all styles draw."""
+def atkinson_codepoints() -> frozenset[int]:
+    """Register Atkinson Hyperlegible with ReportLab once; return the code points all its styles draw."""
     from reportlab.lib.fonts import addMapping
 
     drawable: frozenset[int] | None = None
@@ -51,7 +51,27 @@ def register_fonts() -> frozenset[int]:
     return (drawable or frozenset()) | {0x20}
 
 
-def drawable_codepoints() -> frozenset[int]:
+class Drawable:
+    """The code points some embedded font draws: Atkinson's, then (loaded only when asked) Guide Sans's."""
+
+    def __init__(self, primary: frozenset[int]):
+        self.primary = primary
+
+    def __contains__(self, cp: object) -> bool:
+        if cp in self.primary:
+            return True
+        from ._fallback import register_fallback
+
+        return isinstance(cp, int) and chr(cp) in register_fallback()
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> Drawable:
+    """Register the fonts once; return what they can draw (Guide Sans is registered on first need)."""
+    return Drawable(atkinson_codepoints())
+
+
+def drawable_codepoints() -> Drawable:
     return register_fonts()
 
 

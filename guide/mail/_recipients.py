@@ -306,6 +306,9 @@ def zip3_state(zip5: str) -> str | None:
 
 
 def _one_line(text: str) -> str:
+    """A cell as one line: NFC (decomposed accents, as macOS and some web forms send them, composed),
+    control characters dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
     return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t").split())
 
 

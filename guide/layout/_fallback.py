@@ -1,0 +1,190 @@
+"""Text in; the same text with every word Atkinson Hyperlegible cannot draw set whole in Guide Sans out.
+
+Atkinson Hyperlegible covers Western and Central European Latin; Guide Sans (Source Sans 3, renamed, see
+fonts/README.md) adds Vietnamese, Greek, Cyrillic and signs such as -> and >=. A word is set in one typeface:
+if Atkinson lacks any of its characters, the whole word is set in Guide Sans, so no word mixes the two.
+Text that Atkinson covers entirely comes back unchanged after one set test (the ordinary guide pays nothing).
+Characters neither font draws are refused before anything is drawn (``unsupported``), never drawn as boxes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from .._resources import data_folder
+
+FAMILY = "GuideSans"
+FACES = {  # Atkinson face -> the Guide Sans face of the same weight and style
+    "Atkinson": "GuideSans", "Atkinson-Bold": "GuideSans-Bold",
+    "Atkinson-Italic": "GuideSans-Italic", "Atkinson-BoldItalic": "GuideSans-BoldItalic",
+}
+FILES = {"GuideSans": "GuideSans-Regular.ttf", "GuideSans-Bold": "GuideSans-Bold.ttf",
+         "GuideSans-Italic": "GuideSans-Italic.ttf", "GuideSans-BoldItalic": "GuideSans-BoldItalic.ttf"}
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_SPACE = re.compile(r"(\s+)")
+# Scripts a name may come in that neither font draws (first and last code point, name): for the message.
+_SCRIPTS = (
+    (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0700, 0x074F, "Syriac"),
+    (0x0750, 0x077F, "Arabic"), (0x0900, 0x097F, "Devanagari"), (0x0980, 0x09FF, "Bengali"),
+    (0x0A00, 0x0A7F, "Gurmukhi"), (0x0A80, 0x0AFF, "Gujarati"), (0x0B80, 0x0BFF, "Tamil"),
+    (0x0C00, 0x0C7F, "Telugu"), (0x0D00, 0x0D7F, "Malayalam"), (0x0E00, 0x0E7F, "Thai"),
+    (0x0E80, 0x0EFF, "Lao"), (0x10A0, 0x10FF, "Georgian"), (0x1100, 0x11FF, "Hangul"),
+    (0x1200, 0x137F, "Ethiopic"), (0x1780, 0x17FF, "Khmer"), (0x3040, 0x309F, "Hiragana"),
+    (0x30A0, 0x30FF, "Katakana"), (0x3100, 0x312F, "Bopomofo"), (0x3400, 0x4DBF, "Han (Chinese characters)"),
+    (0x4E00, 0x9FFF, "Han (Chinese characters)"), (0xAC00, 0xD7AF, "Hangul"), (0xFB1D, 0xFB4F, "Hebrew"),
+    (0xFB50, 0xFDFF, "Arabic"), (0xFE70, 0xFEFF, "Arabic"), (0x1F300, 0x1FAFF, "emoji"),
+    (0x2600, 0x27BF, "symbols and emoji"), (0x20000, 0x2FA1F, "Han (Chinese characters)"),
+)
+
+
+@lru_cache(maxsize=1)
+def register_fallback() -> frozenset[str]:
+    """Register Guide Sans (four faces, one family) with ReportLab once; return the characters all faces draw."""
+    from reportlab.lib.fonts import addMapping
+
+    folder = data_folder("fonts")
+    drawable: frozenset[int] | None = None
+    for name, file in FILES.items():
+        font = TTFont(name, str(folder / file))
+        pdfmetrics.registerFont(font)
+        cps = frozenset(font.face.charWidths)
+        drawable = cps if drawable is None else drawable & cps
+    for bold, italic, name in ((0, 0, "GuideSans"), (1, 0, "GuideSans-Bold"),
+                               (0, 1, "GuideSans-Italic"), (1, 1, "GuideSans-BoldItalic")):
+        addMapping(FAMILY, bold, italic, name)
+    return frozenset(chr(cp) for cp in drawable or ())
+
+
+@lru_cache(maxsize=1)
+def _atkinson() -> frozenset[str]:
+    from ._theme import atkinson_codepoints
+
+    return frozenset(chr(cp) for cp in atkinson_codepoints())
+
+
+def covered(text: str) -> bool:
+    """Atkinson draws every character of text (the fast path: one C-level set test)."""
+    return _atkinson().issuperset(text)
+
+
+def script_of(ch: str) -> str:
+    cp = ord(ch)
+    for first, last, name in _SCRIPTS:
+        if first <= cp <= last:
+            return name
+    return unicodedata.name(ch, "unnamed character").split(" ")[0].title()
+
+
+def unsupported(text: str) -> str | None:
+    """The first character neither font can draw, described with its script and what to do, or None."""
+    if covered(text):
+        return None
+    both = _atkinson() | register_fallback()
+    for ch in text:
+        if ch not in both and ch not in "\n\t":
+            name = unicodedata.name(ch, "unnamed character")
+            return (f"character '{ch}' (U+{ord(ch):04X} {name}, {script_of(ch)} script) cannot be drawn by the "
+                    "fonts Atkinson Hyperlegible and Guide Sans; give the name in Latin letters")
+    return None
+
+
+_FONT_NAME = re.compile(r'<font\b[^>]*\bname="([^"]+)"')
+
+
+def _face(bold: bool, italic: bool) -> str:
+    return FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
+
+
+def fallback_markup(markup: str, face: str = "Atkinson") -> str:
+    """Paragraph markup and its style's font in; each word with a character Atkinson lacks wrapped,
+    piece by piece, in the Guide Sans face of the same weight and style.
+
+    Tags are read to know the weight and style at each piece (<b>, <i>, <font name=...>); a word is a
+    run of text between whitespace, even when tags split it (`Nguy<b>ễn</b>`): each of its text pieces
+    is wrapped, so the whole word changes typeface.
+    """
+    if covered(_TAG_OR_TEXT.sub("", markup)):
+        return markup
+    register_fallback()
+    base_bold, base_italic = "Bold" in face, "Italic" in face
+    bold, italic = [base_bold], [base_italic]   # one entry per open <b>, <i> or <font> tag
+    out: list[str] = []
+    word: list[tuple[str | None, str]] = []  # (Guide Sans face for a text piece, or None for a tag; piece)
+
+    def flush() -> None:
+        text = "".join(p for f, p in word if f is not None)
+        if covered(text):
+            out.extend(p for _, p in word)
+        else:
+            out.extend(f'<font name="{f}">{p}</font>' if f is not None and p else p for f, p in word)
+        word.clear()
+
+    for token in _TAG_OR_TEXT.split(markup):
+        if token.startswith("<"):
+            tag = token[1:].lstrip("/").split(" ", 1)[0].split(">", 1)[0].rstrip("/").lower()
+            closing = token.startswith("</")
+            if tag in ("b", "strong", "i", "em", "font"):
+                if closing:
+                    if len(bold) > 1:
+                        bold.pop()
+                        italic.pop()
+                else:
+                    named = _FONT_NAME.search(token) if tag == "font" else None
+                    bold.append(bold[-1] or tag in ("b", "strong") or bool(named and "Bold" in named.group(1)))
+                    italic.append(italic[-1] or tag in ("i", "em") or bool(named and "Italic" in named.group(1)))
+                    if named:   # a named face sets both, as ReportLab does
+                        bold[-1], italic[-1] = "Bold" in named.group(1), "Italic" in named.group(1)
+            word.append((None, token))
+            continue
+        for part in _SPACE.split(token):
+            if part and part.isspace():
+                flush()
+                out.append(part)
+            elif part:
+                word.append((_face(bold[-1], italic[-1]), part))
+    flush()
+    return "".join(out)
+
+
+def runs(text: str, face: str) -> list[tuple[str, str]]:
+    """Plain text and its Atkinson face in; (face, text) runs out, a word Atkinson lacks in Guide Sans."""
+    if covered(text):
+        return [(face, text)]
+    register_fallback()
+    other = FACES.get(face, FAMILY)
+    out: list[tuple[str, str]] = []
+    for part in _SPACE.split(text):
+        if not part:
+            continue
+        f = face if part.isspace() or covered(part) else other
+        if out and out[-1][0] == f:
+            out[-1] = (f, out[-1][1] + part)
+        else:
+            out.append((f, part))
+    return out
+
+
+def draw_runs(canvas, x: float, y: float, text: str, face: str, size: float) -> float:
+    """Draw text at (x, y) word by word in its typeface; return the width drawn. Leaves `face` set."""
+    if covered(text):  # the ordinary case: the same operators as a plain drawString
+        canvas.drawString(x, y, text)
+        return pdfmetrics.stringWidth(text, face, size)
+    tx = canvas.beginText(x, y)   # one text object, so the line reads back as one line
+    width = 0.0
+    for f, piece in runs(text, face):
+        tx.setFont(f, size)
+        tx.textOut(piece)
+        width += pdfmetrics.stringWidth(piece, f, size)
+    canvas.drawText(tx)
+    canvas.setFont(face, size)
+    return width
+
+
+def text_width(text: str, face: str, size: float) -> float:
+    """The width text takes when drawn by draw_runs."""
+    return sum(pdfmetrics.stringWidth(piece, f, size) for f, piece in runs(text, face))

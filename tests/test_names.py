@@ -1,0 +1,100 @@
+"""Names in many alphabets (NFC and NFD) print on the cover and in the letter, each word in one typeface;
+scripts no embedded font draws are refused with the script named; addresses in Pub 28 form (test_packet)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from guide.build import render_guide
+from guide.content import BuildOptions
+from guide.errors import ContentError
+from guide.layout import clean_person_text, fallback_markup, font_problem
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ["Đức Nguyễn", "Nguyễn Văn Lê", "İlkay Gündoğan Şahin", "Łukasz Wróblewski", "Antonín Dvořák Šťastný",
+         "Þórunn Guðmundsdóttir", "Ελένη Παπαδοπούλου", "Иван Петров", "José Muñoz"]
+
+
+def _runs(page) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, fd, fs: out.append((text, str(fd.get("/BaseFont")) if fd else "")))
+    return out
+
+
+def _fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_name_prints_on_the_cover_as_written_each_word_in_one_font(guide_model, name, form):
+    given = clean_person_text(unicodedata.normalize(form, name), "--for", 80)
+    assert given == unicodedata.normalize("NFC", name)
+    pdf, _ = render_guide(guide_model, BuildOptions(prepared_for=given, sections=("symptoms",)))
+    reader = PdfReader(io.BytesIO(pdf))
+    assert f"Prepared for {name}" in reader.pages[0].extract_text()
+    fonts_of: dict[str, set[str]] = {}
+    for text, font in _runs(reader.pages[0]):
+        for word in text.split():
+            if word in name.split():
+                fonts_of.setdefault(word, set()).add(font)
+    assert set(fonts_of) == set(name.split())
+    assert all(len(f) == 1 for f in fonts_of.values()), fonts_of
+    if fallback_markup(name) != name:   # a word Atkinson cannot draw: set in Guide Sans
+        assert "GuideSans-Bold" in _fonts(reader) and "AtkinsonHyperlegible-Bold" in _fonts(reader)
+
+
+@pytest.mark.parametrize("name, script", [("王芳", "Han (Chinese characters)"), ("محمد علي", "Arabic"),
+                                          ("Ana 😀", "emoji"), ("דוד כהן", "Hebrew")])
+def test_scripts_no_font_draws_are_refused_with_the_script_named(name, script):
+    with pytest.raises(ContentError) as err:
+        clean_person_text(name, "--for", 80)
+    message = str(err.value.problems[0])
+    assert f"{script} script" in message and "give the name in Latin letters" in message
+    assert font_problem(name) is not None
+
+
+def test_ordinary_text_is_left_as_it_is():
+    text = 'Mesothelioma <b>is</b> rare <font name="Atkinson-Italic">here</font> [<a href="#ref-1">1</a>]'
+    assert fallback_markup(text) is text
+
+
+def test_a_word_split_by_tags_changes_typeface_whole():
+    out = fallback_markup("Nguy<b>ễn</b> Lê", "Atkinson")
+    assert out == '<font name="GuideSans">Nguy</font><b><font name="GuideSans-Bold">ễn</font></b> Lê'
+
+
+def test_packet_letters_print_names_in_other_alphabets_and_refuse_the_rest(tmp_path):
+    people = tmp_path / "people.csv"
+    rows = [["Đức Nguyễn", "12 Main St", "Houston", "TX", "77001"],
+            [unicodedata.normalize("NFD", "Ελένη Παπαδοπούλου"), "40 Elm Rd", "Boston", "MA", "02134"],
+            ["王芳", "9 Oak Ave", "Austin", "TX", "73301"]]
+    with open(people, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["name", "address1", "city", "state", "zip"], *rows])
+    out = tmp_path / "out"
+    code = subprocess.run([sys.executable, str(ROOT / "build_guide.py"), "packet", "--recipients", str(people),
+                           "--out", str(out), "--date", dt.date.today().isoformat(), "--jobs", "1"],
+                          capture_output=True, text=True)
+    assert code.returncode == 0, code.stderr
+    folder = next(p for p in out.iterdir() if p.is_dir())
+    built = sorted(folder.glob("0*.pdf"))
+    assert len(built) == 2
+    texts = [PdfReader(p).pages[0].extract_text() for p in built]
+    assert "Dear Đức Nguyễn," in texts[0] and "ĐỨC NGUYỄN" in texts[0]
+    assert "Dear Ελένη Παπαδοπούλου," in texts[1] and "ΕΛΈΝΗ ΠΑΠΑΔΟΠΟΎΛΟΥ" in texts[1]
+    with open(folder / "rejects.csv", encoding="utf-8") as fh:
+        rejects = list(csv.DictReader(fh))
+    assert len(rejects) == 1 and "Han (Chinese characters) script" in rejects[0]["reason"]
