@@ -137,7 +137,7 @@ def test_a_review_is_overdue_only_after_next(tmp_path, today, overdue):
     problem = review_status(content, today)
     if overdue:
         assert problem is not None and problem.path == "review.next" and problem.line == 6
-        assert problem.message == ("the medical review of 27 November 2026 was due again on 27 November 2028 "
+        assert problem.message == ("the medical review of November 27, 2026 was due again on November 27, 2028 "
                                    "(review.next)")
     else:
         assert problem is None
@@ -146,8 +146,8 @@ def test_a_review_is_overdue_only_after_next(tmp_path, today, overdue):
 def test_check_build_and_packet_warn_about_an_overdue_review(here, capsys):
     content = write_content(here, guide_yaml=GUIDE.replace(REVIEWED, REVIEWED.replace("2099-11-27", "2020-01-01")
                                                             .replace("2026-11-27", "2019-01-01")))
-    line = ("content/guide.yaml:6: warning: review.next: the medical review of 1 January 2019 was due again on "
-            "1 January 2020 (review.next)\n")
+    line = ("content/guide.yaml:6: warning: review.next: the medical review of January 1, 2019 was due again on "
+            "January 1, 2020 (review.next)\n")
     assert main(["check", "--content", str(content)]) == 0
     assert capsys.readouterr().err == line
     assert main(["build", "--content", str(content), "--out", "g.pdf"]) == 0   # it still builds
@@ -162,17 +162,17 @@ def test_a_guide_no_one_reviewed_never_says_reviewed_except_not_yet(en):
     assert en.review.reviewed_by is None
     text = " ".join(_pdf_text(render_guide(en, BuildOptions())[0]).split())
     assert text.count("Not yet medically reviewed") >= 3     # cover, About, back cover and every footer
-    assert "Content date: 27 November 2026; sources 1995\u20132015" in text
+    assert "Content date: November 27, 2026; sources 1995\u20132015" in text
     rest = text.replace("Not yet medically reviewed", "")
     assert "reviewed" not in rest.lower()
 
 
 def test_a_named_reviewer_is_printed_with_credentials_and_date(here):
     guide = load(write_content(here))
-    assert review_lines(guide) == ("Medically reviewed by Bea Checker, MD on 27 November 2026",)
+    assert review_lines(guide) == ("Medically reviewed by Bea Checker, MD on November 27, 2026",)
     text = " ".join(_pdf_text(render_guide(guide, BuildOptions())[0]).split())
-    assert text.count("Medically reviewed by Bea Checker, MD on 27 November 2026") == 3   # cover, About, back
-    assert "Not yet" not in text and "Reviewed 27 November 2026" in text               # the footer's short form
+    assert text.count("Medically reviewed by Bea Checker, MD on November 27, 2026") == 3   # cover, About, back
+    assert "Not yet" not in text and "Reviewed November 27, 2026" in text               # the footer's short form
 
 
 def _packet(content, here) -> list[str]:
@@ -187,8 +187,8 @@ def _packet(content, here) -> list[str]:
      "content/guide.yaml:6: review.reviewed_by: --require-review: not mailing: not yet medically reviewed "
      "(review.reviewed_by names no one)"),
     ("review: {reviewed_by: {name: Bea Checker, credentials: MD}, date: 2019-01-01}",
-     "content/guide.yaml:6: review.next: --require-review: not mailing: the medical review of 1 January 2019 "
-     "was due again on 1 January 2021 (review.next)"),
+     "content/guide.yaml:6: review.next: --require-review: not mailing: the medical review of January 1, 2019 "
+     "was due again on January 1, 2021 (review.next)"),
 ])
 def test_require_review_refuses_and_names_why(here, capsys, review, why):
     content = write_content(here, guide_yaml=GUIDE.replace(REVIEWED, review))

@@ -88,14 +88,19 @@ def _run(args) -> int:
     from ..verify import Check, Report, verify_file
 
     given = given_options(args)
-    guide = load_content(content_dir(args))
-    if "sections" in given:
-        select_sections(guide, tuple(given["sections"]))   # an unknown id is an option error (exit 2)
     path = Path(args.pdf)
     try:  # a bounded regular file only: a FIFO, /dev/zero or a 5 GB sparse file is refused at once
         pdf = read_input(path, "pdf")
     except InputRefused as exc:
-        report = Report([Check("file", False, f"cannot read {path}: {exc.reason}")], input_error=str(exc))
+        pdf, refused = None, exc
+    if pdf is not None and args.language is None:
+        # not given: the edition in the language the PDF records (content/es/ for an es-US build)
+        _pick_recorded_language(args, pdf)
+    guide = load_content(content_dir(args))
+    if "sections" in given:
+        select_sections(guide, tuple(given["sections"]))   # an unknown id is an option error (exit 2)
+    if pdf is None:
+        report = Report([Check("file", False, f"cannot read {path}: {refused.reason}")], input_error=str(refused))
     else:
         report = verify_file(pdf, guide, given, rebuild=args.rebuild, accessibility=args.accessibility,
                              letter=_letter_expect(content_dir(args), guide))
@@ -105,6 +110,22 @@ def _run(args) -> int:
     if report.input_error:
         return 2
     return 0 if report.ok else 1
+
+
+def _pick_recorded_language(args, pdf: bytes) -> None:
+    """Set args.language from the PDF's build record when the content folder has that edition."""
+    from ..content import languages
+    from ..verify import recorded_language
+    from ._common import content_dir
+
+    lang = recorded_language(pdf)
+    if not lang:
+        return
+    base = content_dir(args)
+    for tag, _ in languages(base):
+        if tag.lower() == lang.lower():
+            args.language = None if tag == next(iter(languages(base)))[0] else tag
+            return
 
 
 def _letter_expect(folder: Path, guide):

@@ -56,14 +56,12 @@ def plain(inline: Inline, numbers: dict[str, int] | None = None) -> str:
     return "".join(out)
 
 
-def figure(value: float | None, unit: str = "") -> str:
-    """A regimen figure as printed: 12.1, 13, 41.3% -- or an em dash where the source gives none."""
-    return "\u2014" if value is None else f"{value:g}{unit}"
-
-
 def long_date(day: dt.date) -> str:
-    """A date as the guide prints it: 27 November 2026."""
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """A date in the tool's own (US English) messages: November 27, 2026. The guide prints its
+    dates in its own language through its Locale (content/_locale.py)."""
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale="en_US")
 
 
 # ---- blocks ------------------------------------------------------------------------
@@ -111,14 +109,7 @@ class Callout:
 class Evidence(Enum):
     RANDOMISED_PHASE_3 = "randomised-phase-3"
     PHASE_2 = "phase-2"
-    STUDY = "study"
-
-    def label(self, year: int | None) -> str:
-        if self is Evidence.RANDOMISED_PHASE_3:
-            return "Randomised phase III trial"
-        if self is Evidence.PHASE_2:
-            return "Phase II trial"
-        return f"{year} study" if year else "Study"
+    STUDY = "study"  # the printed labels are the locale's evidence_* words
 
 
 @dataclass(frozen=True)

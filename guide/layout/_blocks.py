@@ -16,7 +16,7 @@ from ..content import models as m
 from ._fallback import fallback_markup
 from ._flowables import Checkbox, Panel, PassState, with_role
 from ._theme import Theme, variant
-from ._words import needs_not_reported, not_reported
+from ._words import evidence_label, needs_not_reported, not_reported, words
 
 # ---- inline markup -----------------------------------------------------------------
 
@@ -35,6 +35,11 @@ class Ctx:
     options: BuildOptions
     state: PassState
     level: int = 0  # level of the section being rendered (0 = top): block titles go one below it
+
+    @property
+    def loc(self):
+        """The interface words, dates and numbers of the guide's language."""
+        return words(self.guide)
 
     @property
     def numbers(self) -> dict[str, int]:
@@ -76,9 +81,17 @@ def block_heading(ctx: Ctx) -> str:
     return f"H{min(ctx.level + 2, 6)}"
 
 
+def keep_last_word(title: str) -> str:
+    """A title with its last word bound to the one before when it is short, so "estadio IV" never
+    breaks before "IV" (a no-break space; text extraction and verify read it as a space)."""
+    head, sep, last = title.rpartition(" ")
+    return f"{head}\u00a0{last}" if sep and len(last) <= 3 else title
+
+
 def heading(title: str, key: str, level: int, ctx: Ctx) -> Paragraph:
     style = ctx.theme.style(("h1", "h2", "h3")[min(level, 2)])
-    return with_role(Paragraph(fallback_markup(escape(title), style.fontName), style), f"H{level + 1}", outline=(level, title, key))
+    return with_role(Paragraph(fallback_markup(escape(keep_last_word(title)), style.fontName), style),
+                     f"H{level + 1}", outline=(level, title, key))
 
 
 def paragraph(block: m.Paragraph, ctx: Ctx) -> list:
@@ -125,7 +138,7 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     text_w = t.frame_width - box_col - notes_w
     cell = t.style("cell")
     if block.notes:
-        rows.append(["", para("Item", t.style("cell_head"), "Caption"),
+        rows.append(["", para(escape(ctx.loc("checklist_item")), t.style("cell_head"), "Caption"),
                      para(escape(block.notes), t.style("cell_head"), "Caption")])
     for item in block.items:
         name = block.field_name(item)
@@ -161,6 +174,10 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     heads = stack_height(head, t.frame_width)
     _, whole = table.wrap(t.frame_width, t.frame_height * 100)
     rows = table._rowHeights
+    if max(rows, default=0) <= t.frame_height / 3:
+        # an item splits between pages only when it must: split, its words would run on under the
+        # repeated header row of the next page (a long Spanish item in large print did)
+        table.splitInRow = 0
     first = sum(rows[: 4 if block.notes else 3])
     need = heads + (whole if heads + whole <= t.frame_height else first)
     return [CondPageBreak(need), *head, table, Spacer(1, s.body)]
@@ -179,10 +196,11 @@ def callout(block: m.Callout, ctx: Ctx) -> list:
 
 def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
     t = ctx.theme
-    headers = ["Regimen", "Drugs", "Median survival (months)", "Response rate", "Evidence", "Sources"]
+    loc = ctx.loc
+    headers = [loc(k) for k in ("regimen", "drugs", "median_survival_months", "response_rate", "evidence", "sources")]
     cell = t.style("cell")
     pad = 5
-    widths = _column_widths(block, headers, t.frame_width, cell.fontSize, pad)
+    widths = _column_widths(block, headers, t.frame_width, cell.fontSize, pad, ctx)
     if widths is None:
         return regimen_cards(block, ctx)
     head = t.style("cell_head")
@@ -193,9 +211,9 @@ def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
         rows.append([
             para(escape(r.regimen), cell, "TD"),
             para(escape(", ".join(r.drugs)), cell, "TD"),
-            m.figure(r.median_survival_months),
-            m.figure(r.response_rate_percent, "%"),
-            para(escape(r.evidence.label(r.year)), cell, "TD"),
+            loc.figure(r.median_survival_months),
+            loc.figure(r.response_rate_percent, "%"),
+            para(escape(evidence_label(ctx.guide, r)), cell, "TD"),
             para(f"[{refs}]", cell, "TD"),
         ])
     table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
@@ -227,7 +245,7 @@ def _not_reported_note(block: m.RegimenTable, ctx: Ctx) -> list:
     if not needs_not_reported(block):
         return []
     t = ctx.theme
-    return [Spacer(1, t.sizes.small * 0.5), para(escape(not_reported()), t.style("small"), "P")]
+    return [Spacer(1, t.sizes.small * 0.5), para(escape(not_reported(ctx.guide)), t.style("small"), "P")]
 
 
 def _decimal_room(style) -> float:
@@ -235,10 +253,11 @@ def _decimal_room(style) -> float:
 
 
 def _column_widths(block: m.RegimenTable, headers: list[str], total: float, size: float,
-                   pad: float) -> list[float] | None:
+                   pad: float, ctx: Ctx) -> list[float] | None:
     """Widths that fit every column's longest word at the body size, or None if none do."""
-    columns = list(zip(*[[r.regimen, ", ".join(r.drugs), m.figure(r.median_survival_months),
-                          m.figure(r.response_rate_percent, "%"), r.evidence.label(r.year),
+    loc = ctx.loc
+    columns = list(zip(*[[r.regimen, ", ".join(r.drugs), loc.figure(r.median_survival_months),
+                          loc.figure(r.response_rate_percent, "%"), evidence_label(ctx.guide, r),
                           "[" + ", ".join("00" for _ in r.refs) + "]"]
                          for r in block.rows]))
     minimum, natural = [], []
@@ -268,15 +287,16 @@ def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
     for r in block.rows:
         refs = ", ".join(f'<a href="#ref-{ctx.numbers[k]}" color="{ctx.link_colour()}">{ctx.numbers[k]}</a>'
                          for k in r.refs)
+        loc = ctx.loc
         lines = [
-            ("Drugs", escape(", ".join(r.drugs))),
-            ("Median survival", escape(m.figure(r.median_survival_months, " months"))),
-            ("Response rate", escape(m.figure(r.response_rate_percent, "%"))),
-            ("Evidence", escape(r.evidence.label(r.year))),
-            ("Sources", f"[{refs}]"),
+            ("drugs", escape(", ".join(r.drugs))),
+            ("median_survival", escape(loc.figure(r.median_survival_months, "months"))),
+            ("response_rate", escape(loc.figure(r.response_rate_percent, "%"))),
+            ("evidence", escape(evidence_label(ctx.guide, r))),
+            ("sources", f"[{refs}]"),
         ]
         card = [[para(escape(r.regimen), t.style("callout_title"), block_heading(ctx))]]
-        card += [[para(f"<b>{k}:</b> {v}", variant(body, spaceAfter=0), "P")] for k, v in lines]
+        card += [[para(f"<b>{escape(loc(k))}:</b> {v}", variant(body, spaceAfter=0), "P")] for k, v in lines]
         table = Table(card, colWidths=[t.frame_width], hAlign="LEFT", splitInRow=1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),

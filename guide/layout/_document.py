@@ -19,7 +19,7 @@ from ._flowables import PassState
 from ._passes import SEEDS, PageMap, PlanFrame, decoration, page_map, plan_pass, remember, seed_key
 from ..content import BuildOptions
 from ._story import build_story
-from ._words import review_footer
+from ._words import review_footer, words
 from ._info import record_build
 from ..tagging import canvas_maker, declare
 from ._theme import SAFE_ZONE, Theme
@@ -159,7 +159,7 @@ class GuideDoc(BaseDocTemplate):
         canv.setLineWidth(1.5)
         canv.line(t.margin_left, y_head - s.small * 0.5, t.width - t.margin_right, y_head - s.small * 0.5)
         # running footer: "Page N of M" and the edition with its review state
-        page = f"Page {self.page} of {self.state.total or self.page}"
+        page = words(self.guide)("page_n_of_m", n=self.page, m=self.state.total or self.page)
         edition = f"{self.guide.edition} \u00b7 {review_footer(self.guide)}"
         edition_width = text_width(edition, t.font, s.small)
         one_line = stringWidth(page, t.bold, s.small) + edition_width + s.small * 2 < t.frame_width

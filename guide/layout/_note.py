@@ -13,15 +13,15 @@ from reportlab.platypus import Paragraph, Spacer
 from ..content import escape
 from ._flowables import Panel, with_role
 
-NOTE_TITLE = "A note from your advocate"
+NOTE_TITLE = "A note from your advocate"  # en-US; the printed title is the locale's note_title
 
 
-def note_flowables(note: str | None, theme) -> list:
+def note_flowables(note: str | None, theme, title_text: str = NOTE_TITLE) -> list:
     """The note in a tinted box with a bar, or nothing when the copy has no note."""
     if not note:
         return []
     t = theme
-    title = with_role(Paragraph(escape(NOTE_TITLE), t.style("callout_title")), "P")
+    title = with_role(Paragraph(escape(title_text), t.style("callout_title")), "P")
     text = with_role(Paragraph(fallback_markup(escape(note), t.style("body").fontName), t.style("body")), "P")
     panel = Panel([title, text], t.colour("tint"), t.colour("primary"), bar_width=5,
                   padding=t.sizes.body * 0.9)

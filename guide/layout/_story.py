@@ -9,11 +9,11 @@ from reportlab.platypus import CondPageBreak, FrameBreak, NextPageTemplate, Page
 
 from ..content import BuildOptions, escape
 from ..content import models as m
-from ._blocks import Ctx, heading, markup, para, render_block, stack_height
+from ._blocks import Ctx, heading, keep_last_word, markup, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
 from ._note import note_flowables
 from ._theme import Theme, variant
-from ._words import review_about, review_lines, sources_label
+from ._words import words, review_about, review_lines, sources_label, translation_about, translation_notice
 
 # ---- pages -------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ def section_flowables(section: m.Section, ctx: Ctx, level: int) -> list:
 def sources_line(section: m.Section, ctx: Ctx) -> list:
     """'Sources for this section: [2], [4], [13]' at the end of the section's own text, each
     number a citation link (the references cover the section as a whole, no one statement)."""
-    spans: list[m.Span] = [m.Text(sources_label() + " ")]
+    spans: list[m.Span] = [m.Text(sources_label(ctx.guide) + " ")]
     for i, key in enumerate(section.sources):
         if i:
             spans.append(m.Text(", "))
@@ -54,14 +54,18 @@ def cover(ctx: Ctx) -> list:
     t, g = ctx.theme, ctx.guide
     brand = para(escape(g.brand.name), t.style("cover_sub"), "P")
     out: list = [brand, Spacer(1, t.sizes.body * 2),
-                 para(escape(g.title), t.style("cover_title"), "Title"),
+                 para(escape(keep_last_word(g.title)), t.style("cover_title"), "Title"),
                  Spacer(1, t.sizes.body * 0.6),
                  para(escape(g.subtitle), t.style("cover_sub"), "P"),
                  FrameBreak()]
     body = t.style("cover_text")
+    loc = ctx.loc
     if ctx.options.prepared_for:
-        out.append(para(f"<b>Prepared for {escape(ctx.options.prepared_for)}</b>", body))
-    out += [para(escape(f"{g.edition} \u00b7 Version {g.version}"), body),
+        out.append(para(f"<b>{escape(loc('prepared_for', name=ctx.options.prepared_for))}</b>", body))
+    notice = translation_notice(g)
+    if notice:  # said plainly, before anything else below the band, until a medical translator reviews it
+        out.append(para(f"<b>{escape(notice)}</b>", body))
+    out += [para(escape(loc("edition_version", edition=g.edition, version=g.version)), body),
             *(para(escape(line), body) for line in review_lines(g)),
             Spacer(1, t.sizes.body),
             para(escape(g.brand.tagline), body)]
@@ -70,7 +74,7 @@ def cover(ctx: Ctx) -> list:
 
 def contents(ctx: Ctx) -> list:
     t = ctx.theme
-    out: list = [with_role(Paragraph("Contents", t.style("h1")), "H1")]
+    out: list = [with_role(Paragraph(escape(ctx.loc("contents")), t.style("h1")), "H1")]
     for level, section in ctx.guide.all_sections():
         if level > 1:
             continue
@@ -88,13 +92,13 @@ def help_panel(ctx: Ctx) -> list:
     body = t.style("body")
     out: list = [para(escape(b.help_title), t.style("back_title"), "H1")]
     if ctx.options.advocate:
-        out.append(para(f"<b>Your patient advocate:</b> {escape(ctx.options.advocate)}", body))
+        out.append(para(f"<b>{escape(ctx.loc('your_advocate'))}</b> {escape(ctx.options.advocate)}", body))
     for item in b.help_items:
         out.append(para(escape(item.title), t.style("help_item_title"), "H2"))
         out.append(para(escape(item.text), body))
-    for label, value in (("Phone", b.phone), ("Web", b.web), ("Address", b.address)):
+    for label, value in (("phone", b.phone), ("web", b.web), ("address", b.address)):
         if value:
-            out.append(para(f"<b>{escape(label)}:</b> {escape(value)}", body))
+            out.append(para(f"<b>{escape(ctx.loc(label))}:</b> {escape(value)}", body))
     return out
 
 
@@ -102,7 +106,7 @@ def sign_off(ctx: Ctx) -> list:
     t, g = ctx.theme, ctx.guide
     body = t.style("body")
     return [Spacer(1, t.sizes.body),
-            para(f"<b>Written by {escape(g.author.line)}</b>", body),
+            para(f"<b>{escape(ctx.loc('written_by', author=g.author.line))}</b>", body),
             para(escape(" \u00b7 ".join((g.brand.name, g.edition, *review_lines(g)))), body)]
 
 
@@ -110,17 +114,22 @@ def about(ctx: Ctx) -> list:
     """Who wrote the guide and when it was reviewed: closes the body, after the last section."""
     t, g = ctx.theme, ctx.guide
     body = t.style("body")
-    return [CondPageBreak(t.leading * 6), Spacer(1, t.sizes.body),
-            para("<b>About this guide</b>", t.style("h3"), "H1"),
-            para(f"Written by {escape(g.author.line)}. {escape(g.author.bio)}", body),
-            para(escape(f"{g.edition}, version {g.version}. {review_about(g)}"), body)]
+    loc = ctx.loc
+    out = [CondPageBreak(t.leading * 6), Spacer(1, t.sizes.body),
+           para(f"<b>{escape(loc('about_title'))}</b>", t.style("h3"), "H1"),
+           para(escape(f"{loc('written_by', author=g.author.line)}. {g.author.bio}"), body),
+           para(escape(f"{loc('about_edition', edition=g.edition, version=g.version)} {review_about(g)}"), body)]
+    translated = translation_about(g)
+    if translated:
+        out.append(para(escape(translated), body))
+    return out
 
 
 def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState) -> list:
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
-    story += note_flowables(options.note, theme)  # the advocate's note, above the contents
+    story += note_flowables(options.note, theme, words(guide)("note_title"))  # the advocate's note, above the contents
     story += contents(ctx)
     story.append(PageBreak())
     for section in guide.sections:
@@ -133,7 +142,7 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
         b = guide.brand
         panel = [para(escape(b.name), theme.style("back_title"), "P"),
                  para(escape(b.tagline), theme.style("body")),
-                 para(escape(f"{b.help_title}: see the pages before this cover."), theme.style("body"))]
+                 para(escape(words(guide)("help_see_before", title=b.help_title)), theme.style("body"))]
     for _ in range(options.notes_pages):
         story += [PageBreak(), *notes_page(ctx)]
     story += [NextPageTemplate("back"), PageBreak(), *panel, *close]
@@ -143,7 +152,7 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
 def notes_page(ctx: Ctx) -> list:
     """A page of write-in lines (pads a booklet to a multiple of four pages)."""
     t = ctx.theme
-    title = with_role(Paragraph("Notes", t.style("h1")), "H1")
+    title = with_role(Paragraph(escape(ctx.loc("notes")), t.style("h1")), "H1")
     gap = t.sizes.write_line_gap * 1.2
     room = t.frame_height - t.sizes.h1 * 2.5
     return [title] + [WriteLine(None, gap, t.rule) for _ in range(int(room // gap))]

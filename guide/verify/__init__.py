@@ -29,7 +29,7 @@ from .._lazy import lazy_exports
 
 _MODULES = {
     "._report": ("Check", "Report", "short", "skip"),
-    "._record": ("read_record",),
+    "._record": ("read_record", "recorded_language"),
     "._checks_letter": ("LetterExpect", "check_letter"),
     "._verify_file": ("verify_file",),
     "._pdffile": ("PdfFile", "Run", "flat_outline", "form_fields", "squash"),

@@ -74,11 +74,11 @@ def check_regimens(ins: Inspection) -> Check:
             continue
         text = ins.stream[span[0]:span[1]]
         for row in block.rows:
-            if any(form in text for form in regimen_forms(row, numbers)):
+            if any(form in text for form in regimen_forms(row, numbers, ins.guide)):
                 found += 1
             else:
-                figures = (f"{fmt_figure(row.median_survival_months)} months, "
-                           f"{fmt_figure(row.response_rate_percent, '%')}")
+                figures = (f"{fmt_figure(row.median_survival_months, 'months', ins.guide.language)}, "
+                           f"{fmt_figure(row.response_rate_percent, '%', ins.guide.language)}")
                 problems.append(f"{short(row.regimen, 40)!r} with {figures} not in {short(section.title, 40)!r}")
     return _verdict("regimens", found, problems, "regimen rows with their figures")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from ._expect import expected_page_range, review_texts
+from ._expect import expected_page_range, review_texts, words
 from ._inspect import Inspection
 from ._pdffile import Run, flat_outline, squash
 from ._report import Check, _joined, _pages_label, short
@@ -146,36 +146,47 @@ def check_covers(ins: Inspection) -> Check:
 
     Back cover: the author line; the advocate's contact (in the back matter) exactly when given.
     """
+    from ..layout import translation_about, translation_notice
+
     g, opts = ins.guide, ins.options
+    loc = words(g)
     problems: list[str] = []
     cover = ins.page_key(0)
-    for what in (g.brand.name, g.title, g.subtitle, f"{g.edition} \u00b7 Version {g.version}", *review_texts(g)):
+    notice = translation_notice(g)   # an unreviewed translation says so on the cover
+    for what in (g.brand.name, g.title, g.subtitle, loc("edition_version", edition=g.edition, version=g.version),
+                 *review_texts(g), *([notice] if notice else [])):
         if squash(what) not in cover:
             problems.append(f"cover lacks {short(what)!r}")
-    named = squash("Prepared for")
-    if opts.prepared_for and squash(f"Prepared for {opts.prepared_for}") not in cover:
-        problems.append(f"cover lacks 'Prepared for {short(opts.prepared_for)}'")
+    about = translation_about(g)
+    if about and squash(about) not in ins.stream:
+        problems.append(f"the About block lacks {short(about)!r}")
+    prefix = loc.words["prepared_for"].split("{name}")[0]
+    named = squash(prefix)
+    if opts.prepared_for and squash(loc("prepared_for", name=opts.prepared_for)) not in cover:
+        problems.append(f"cover lacks {short(loc('prepared_for', name=opts.prepared_for))!r}")
     if not opts.prepared_for and named in cover:
-        problems.append("cover says 'Prepared for' but this edition names nobody")
+        problems.append(f"cover says {prefix.strip()!r} but this edition names nobody")
     note_page = ins.page_key(1) if ins.n > 1 else ""  # the advocate's note: page 2, exactly when given
-    if opts.note and squash(f"A note from your advocate {opts.note}") not in note_page:
+    if opts.note and squash(f"{loc('note_title')} {opts.note}") not in note_page:
         problems.append(f"page 2 lacks the advocate's note '{short(opts.note)}'")
-    if not opts.note and squash("A note from your advocate") in note_page:
+    if not opts.note and squash(loc("note_title")) in note_page:
         problems.append("page 2 has an advocate's note but this edition has none")
     back = ins.page_key(ins.n - 1)
-    if squash(f"Written by {g.author.line}") not in back:
-        problems.append(f"back cover lacks 'Written by {g.author.line}'")
+    written = loc("written_by", author=g.author.line)
+    if squash(written) not in back:
+        problems.append(f"back cover lacks {written!r}")
     for what in review_texts(g):
         if squash(what) not in back:
             problems.append(f"back cover lacks {short(what)!r}")
     if g.review.reviewed_by is None:   # the covers claim no review that did not happen
         honest = squash(review_texts(g)[-1]).lower()
-        if any("reviewed" in page.lower().replace(honest, "") for page in (cover, back)):
-            problems.append("a cover says 'reviewed' but no one has reviewed this content")
+        claim = loc("review_claim")
+        if any(claim in page.lower().replace(honest, "") for page in (cover, back)):
+            problems.append(f"a cover says {claim!r} but no one has reviewed this content")
     last = max((h.offset for h in ins.headings if h.offset is not None), default=0)
     back_matter = ins.stream[last:] + back
-    advocate = squash("Your patient advocate:")
-    if opts.advocate and squash(f"Your patient advocate: {opts.advocate}") not in back_matter:
+    advocate = squash(loc("your_advocate"))
+    if opts.advocate and advocate + squash(opts.advocate) not in back_matter:
         problems.append(f"help panel lacks the advocate '{short(opts.advocate)}'")
     if not opts.advocate and advocate in back_matter:
         problems.append("help panel names an advocate but this edition has none")
@@ -253,13 +264,17 @@ def check_contents(ins: Inspection) -> Check:
 
 
 def check_footer(ins: Inspection) -> Check:
-    """'Page N of M' in the footer of every body page (all but the cover and the back cover)."""
+    """'Page N of M' in the footer of every body page (all but the cover and the back cover), in the
+    guide's language ('Página N de M')."""
+    loc = words(ins.guide)
+    said_re = re.compile(re.escape(squash(loc.words["page_n_of_m"]))
+                         .replace(re.escape("{n}"), r"(\d+)").replace(re.escape("{m}"), r"(\d+)"))
     wrong: list[str] = []
     for i in ins.body_pages:
         foot = "".join(r.key for r in ins.runs(i) if ins.zone(r) == "foot")
-        if f"Page{i + 1}of{ins.n}" not in foot:
-            said = re.search(r"Page(\d+)of(\d+)", foot)
-            wrong.append(f"page {i + 1} says 'Page {said.group(1)} of {said.group(2)}'" if said
+        if squash(loc("page_n_of_m", n=i + 1, m=ins.n)) not in foot:
+            said = said_re.search(foot)
+            wrong.append(f"page {i + 1} says {loc('page_n_of_m', n=said.group(1), m=said.group(2))!r}" if said
                          else f"page {i + 1} has no 'Page N of M' footer")
     if ins.n < 3:
         wrong.append(f"only {ins.n} pages: no body pages")

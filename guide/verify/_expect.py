@@ -22,7 +22,11 @@ def reader_text(inline: m.Inline, numbers: dict[str, int]) -> str:
     return "".join(out)
 
 
-reviewed = m.long_date  # the same wording functions the layout prints with
+def words(guide: m.Guide):
+    """The guide's Locale: the same interface words, dates and numbers the layout prints with."""
+    from ..layout import words as layout_words
+
+    return layout_words(guide)
 
 
 def review_texts(guide: m.Guide) -> tuple[str, ...]:
@@ -31,18 +35,28 @@ def review_texts(guide: m.Guide) -> tuple[str, ...]:
     from ..layout import review_lines
 
     return review_lines(guide)
-fmt_figure = m.figure
 
 
-def regimen_forms(row: m.Regimen, numbers: dict[str, int]) -> list[str]:
+def fmt_figure(value: float | None, unit: str = "", tag: str = "en-US") -> str:
+    """A regimen figure as the layout prints it in the language ``tag``."""
+    from ..content import locale_for
+
+    return locale_for(tag).figure(value, unit)
+
+
+def regimen_forms(row: m.Regimen, numbers: dict[str, int], guide: m.Guide) -> list[str]:
     """The squashed text of one regimen, as a table row and as a large-print card."""
+    from ..layout import evidence_label
+
+    loc = words(guide)
     refs = "[" + ", ".join(str(numbers[k]) for k in row.refs) + "]"
     drugs = ", ".join(row.drugs)
-    evidence = row.evidence.label(row.year)
-    table = [row.regimen, drugs, fmt_figure(row.median_survival_months),
-             fmt_figure(row.response_rate_percent, "%"), evidence, refs]
-    card = [row.regimen, "Drugs:", drugs, "Median survival:", fmt_figure(row.median_survival_months, " months"),
-            "Response rate:", fmt_figure(row.response_rate_percent, "%"), "Evidence:", evidence, "Sources:", refs]
+    evidence = evidence_label(guide, row)
+    table = [row.regimen, drugs, loc.figure(row.median_survival_months),
+             loc.figure(row.response_rate_percent, "%"), evidence, refs]
+    card = [row.regimen, loc("drugs") + ":", drugs, loc("median_survival") + ":",
+            loc.figure(row.median_survival_months, "months"), loc("response_rate") + ":",
+            loc.figure(row.response_rate_percent, "%"), loc("evidence") + ":", evidence, loc("sources") + ":", refs]
     return [squash("".join(table)), squash("".join(card))]
 
 

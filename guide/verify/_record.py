@@ -12,6 +12,20 @@ from ._pdffile import _PdfFile
 KINDS = ("guide", "packet", "print-file")
 
 
+def recorded_language(pdf: bytes) -> str | None:
+    """The content language a PDF records it was built in (es-US), or None: verify picks the
+    paired edition from it when --language is not given."""
+    f = _PdfFile(pdf)
+    if f.reader is None:
+        return None
+    try:
+        record, _ = read_record(f)
+    except Exception:  # a damaged record is verify_file's to report
+        return None
+    lang = ((record or {}).get("edition") or {}).get("language")
+    return lang if isinstance(lang, str) else None
+
+
 def read_record(f: _PdfFile) -> tuple[dict | None, str | None]:
     """(record, problem): the build record from the document info, cross-checked against the XMP.
 

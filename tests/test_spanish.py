@@ -1,0 +1,116 @@
+"""The default build speaks US English; the Spanish edition (content/es) builds, reads back in Spanish
+and verifies, in the standard, large-print and A4 editions."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from guide.build import load, render_guide
+from guide.content import BuildOptions, locale_for
+from guide.content import models as m
+from guide.verify import verify_pdf
+
+from conftest import CONTENT, built
+
+ES = CONTENT / "es"
+DMY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|"
+                 r"December) \d{4}\b")
+
+
+def _text(pdf: bytes) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return reader, [p.extract_text() for p in reader.pages]
+
+
+def test_the_default_build_speaks_us_english(default_pdf):
+    _, pages = _text(default_pdf)
+    text = "\n".join(pages)
+    assert "Randomised" not in text and "Tick" not in text
+    assert not DMY.search(text), DMY.search(text)
+    assert "Randomizedphase" in "".join(text.split())   # the evidence column (its words wrap in the cell)
+    assert "Content date: November 27, 2026" in pages[0]
+    assert "Check each symptom you have." in text
+
+
+@pytest.fixture(scope="module")
+def spanish():
+    guide = load(ES)
+    pdf, _ = render_guide(guide, BuildOptions())
+    return guide, pdf
+
+
+def test_the_spanish_edition_reads_back_in_spanish(spanish):
+    guide, pdf = spanish
+    reader, pages = _text(pdf)
+    n = len(pages)
+    for i in range(1, n - 1):
+        assert f"Página {i + 1} de {n}" in pages[i]
+    assert str(reader.trailer["/Root"]["/Lang"]) == "es-US"
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<dc:language><rdf:Bag><rdf:li>es-US</rdf:li>" in xmp
+    assert "Contenido" in pages[1]
+    assert "27 de noviembre de 2026" in pages[0]
+    # the translation says what it is: on the cover and in the About block
+    notice = "Esta traducción todavía no ha sido revisada por un traductor médico."
+    assert notice in " ".join(pages[0].split())
+    flat = " ".join(" ".join(pages).split())
+    assert ("Traducido de la edición en inglés por el equipo del proyecto guide (borrador hecho con ayuda de una "
+            "máquina) el 1 de diciembre de 2026. " + notice) in flat
+    # the full reference list, in its original language
+    english = load(CONTENT)
+    squashed = "".join(flat.split())
+    for ref in english.references:
+        assert "".join(ref.text.split()) in squashed, ref.key
+    assert "¿Le diagnosticaron el estadio IV?" in flat and "ñ" in flat
+
+
+def test_every_figure_of_the_english_edition_is_in_the_spanish_one(spanish):
+    _, pdf = spanish
+    english = load(CONTENT)
+    number = re.compile(r"\d+(?:\.\d+)?")
+    figures = set()
+    for _, block in english.blocks():
+        for run in m.inline_runs(block):
+            figures |= set(number.findall(m.plain(run)))
+    for row in english.regimens():
+        figures |= {f"{v:g}" for v in (row.median_survival_months, row.response_rate_percent) if v is not None}
+    assert {"12.1", "9.3", "41.3", "16.7", "11.4", "8.8"} <= figures
+    _, es_pages = _text(pdf)
+    es = "".join(" ".join(es_pages).split())
+    spanish_numbers = set(number.findall(es))
+    assert figures - spanish_numbers == set()   # US Spanish writes them with a point, as English does
+    assert "12.1meses" in es
+
+
+def test_the_spanish_edition_verifies(spanish):
+    guide, pdf = spanish
+    report = verify_pdf(pdf, guide, BuildOptions())
+    assert report.ok, [str(c) for c in report.checks if not c.passed]
+
+
+@pytest.mark.parametrize("options", [BuildOptions(large_print=True), BuildOptions(paper="a4")],
+                         ids=["large-print", "a4"])
+def test_large_print_and_a4_in_spanish_build_and_verify(options):
+    guide = load(ES)
+    pdf, pages = render_guide(guide, options)
+    report = verify_pdf(pdf, guide, options)
+    assert report.ok, [str(c) for c in report.checks if not c.passed]
+    _, text = _text(pdf)
+    assert f"Página 2 de {pages}" in text[1]
+    if options.large_print:  # the regimens as cards, their labels in Spanish
+        assert "Supervivencia media: 12.1 meses" in " ".join(" ".join(text).split())
+
+
+def test_rebuilds_stay_byte_identical(spanish):
+    guide, pdf = spanish
+    assert render_guide(load(ES), BuildOptions())[0] == pdf
+    assert built()[0] == render_guide(load(CONTENT), BuildOptions())[0]
+
+
+def test_es_es_would_write_a_decimal_comma():
+    assert locale_for("es-ES").figure(12.1, "months") == "12,1 meses"
+    assert locale_for("es-US").figure(12.1, "months") == "12.1 meses"
