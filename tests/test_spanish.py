@@ -114,3 +114,34 @@ def test_rebuilds_stay_byte_identical(spanish):
 def test_es_es_would_write_a_decimal_comma():
     assert locale_for("es-ES").figure(12.1, "months") == "12,1 meses"
     assert locale_for("es-US").figure(12.1, "months") == "12.1 meses"
+
+
+def test_the_packet_csv_language_column_picks_rows_for_this_run(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    csv = tmp_path / "r.csv"
+    csv.write_text("name,address1,city,state,zip,language\nAna María Núñez,12 Main St,Austin,TX,78701,es\n"
+                   "Bob Smith,3 Oak Ave,Boston,MA,02110,English\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "guide", "packet", "--recipients", str(csv), "--language", "es",
+                        "--out", str(tmp_path / "run"), "--date", "2026-12-01", "--no-history"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    folder = next((tmp_path / "run").glob("2026-*"))
+    rejects = (folder / "rejects.csv").read_text(encoding="utf-8")
+    assert ("3,language 'English': this run mails the es-US edition; mail these rows in a run of their own with "
+            "--language en") in rejects
+    packet = next(folder.glob("000002-*.pdf")).read_bytes()
+    first = PdfReader(io.BytesIO(packet)).pages[0].extract_text()
+    assert "1 de diciembre de 2026" in first and "Estimado/a Ana María Núñez:" in first
+
+
+def test_the_language_cell_accepts_tags_and_names():
+    from guide.mail._recipients import language_problem
+
+    for value in ("", "es", "ES-us", "Spanish", "español"):
+        assert language_problem(value, "es-US") is None, value
+    assert language_problem("inglés", "es-US").endswith("--language en")
+    assert language_problem("fr", "en-US").endswith("--language fr")

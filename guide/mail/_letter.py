@@ -72,10 +72,10 @@ class _Layout:
 class LetterMaker:
     """Renders letters for one run: settings, brand and date fixed, recipients varying."""
 
-    def __init__(self, spec: LetterSpec, brand: m.Brand, guide_title: str, day: dt.date):
+    def __init__(self, spec: LetterSpec, brand: m.Brand, guide_title: str, day: dt.date, language: str = "en-US"):
         register_fonts()
         self.spec, self.brand, self.title = spec, brand, guide_title
-        self.date_text = format_date(day)
+        self.date_text = format_date(day, language)
         self._layouts: dict[tuple[str, bool], _Layout] = {}
         self._logo = None
 

@@ -31,8 +31,6 @@ ADDRESS_FONT = "Atkinson"        # regular weight: USPS asks for plain, not bold
 ADDRESS_LEADING = 1.2            # line pitch as a multiple of the address size
 ADDRESS_SIZES = (10.0, 12.0)     # USPS: 10 to 12 pt
 MAX_BODY = 12                    # paragraphs
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 
 
@@ -293,5 +291,8 @@ def address_problem(block: tuple[str, ...], spec: LetterSpec) -> str | None:
     return None
 
 
-def format_date(day: dt.date) -> str:
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+def format_date(day: dt.date, language: str = "en-US") -> str:
+    """The letter's date in the guide's language: December 1, 2026 / 1 de diciembre de 2026 (Babel)."""
+    from ..content import locale_for
+
+    return locale_for(language).date(day)

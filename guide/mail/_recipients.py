@@ -45,6 +45,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "sections": ("sections", "section_ids", "topics"),
     "advocate": ("advocate", "signer", "advocate_name", "signed_by"),
     "country": ("country", "country_code"),
+    "language": ("language", "lang", "preferred_language", "idioma"),
 }
 REQUIRED = ("name", "address1", "city", "state", "zip")
 ADDRESS_FIELDS = ("address1", "address2", "address3")
@@ -133,6 +134,7 @@ class RowChecker:
 
     def __init__(self, guide: m.Guide, spec: LetterSpec, fingerprint: str):
         self.sections = [s.id for s in guide.sections]
+        self.language = guide.language
         self.spec = spec
         self.fingerprint = fingerprint
 
@@ -182,6 +184,9 @@ class RowChecker:
         if country and country not in US_NAMES:
             why.append(f"country {cell('country').strip()!r}: only US addresses can be mailed in this run")
         edition = self._edition(cell, why)
+        wrong_language = language_problem(cell("language"), self.language)
+        if wrong_language:
+            why.append(wrong_language)
         signer = None
         advocate = _one_line(cell("advocate"))
         if advocate:
@@ -274,6 +279,23 @@ class RowChecker:
             else:
                 sections = tuple(s for s in self.sections if s in ids)   # content order: one edition per set
         return BuildOptions(paper=paper, large_print=large, sections=sections)
+
+
+def language_problem(value: str, run_language: str) -> str | None:
+    """Why a row's language cell (es, es-US, Spanish, español) does not match the edition this run
+    mails: one run per language (`guide packet --language es` mails content/es with its own letter)."""
+    from ..content import locale_for, locale_languages
+
+    asked = " ".join(value.split()).lower()
+    if not asked:
+        return None
+    names = {locale_for(shown_in).language_name(lang).lower(): lang
+             for shown_in in locale_languages() for lang in locale_languages()}
+    lang = names.get(asked) or asked.split("-")[0]
+    if lang == locale_for(run_language).language:
+        return None
+    return (f"language {value.strip()!r}: this run mails the {run_language} edition; mail these rows in a run "
+            f"of their own with --language {lang}")
 
 
 class Repair(NamedTuple):

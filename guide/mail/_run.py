@@ -244,7 +244,7 @@ def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: P
               combined: Path | None, progress: bool | str, start: float) -> None:
     run = summary.run_id
     rendered, summary.editions = render_editions(guide, sorted(editions, key=repr), jobs, combined is not None)
-    state = WorkerState(folder, LetterMaker(spec, guide.brand, guide.title, day), guide, rendered,
+    state = WorkerState(folder, LetterMaker(spec, guide.brand, guide.title, day, guide.language), guide, rendered,
                         combined is not None)
     todo = hist.count(run, "pending") + hist.count(run, "built")
     columns = map_header(header_only(folder / INPUT, encoding), shown)
