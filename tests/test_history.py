@@ -259,13 +259,24 @@ def test_combined_cannot_land_on_inputs_or_the_run_files(tmp_path):
 def test_schema_version_and_a_newer_file(tmp_path):
     h = History(tmp_path / "h.sqlite")
     h.close()
-    assert db_rows(tmp_path / "h.sqlite", "PRAGMA user_version") == [(1,)]
+    assert db_rows(tmp_path / "h.sqlite", "PRAGMA user_version") == [(2,)]
     assert db_rows(tmp_path / "h.sqlite", "PRAGMA journal_mode") == [("wal",)]
     with sqlite3.connect(tmp_path / "h.sqlite") as db:
         db.execute("PRAGMA user_version = 7")
     with pytest.raises(OutputError) as err:
         History(tmp_path / "h.sqlite")
-    assert "schema version 7; this guide reads up to 1" in str(err.value)
+    assert "schema version 7; this guide reads up to 2" in str(err.value)
+
+
+def test_a_version_1_file_gains_the_barcode_columns(tmp_path):
+    from guide.mail._history import MIGRATIONS
+
+    with sqlite3.connect(tmp_path / "h.sqlite") as db:
+        db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+    History(tmp_path / "h.sqlite").close()
+    cols = [r[1] for r in db_rows(tmp_path / "h.sqlite", "PRAGMA table_info(pieces)")]
+    assert cols[-3:] == ["serial", "tracking", "routing"]
+    assert db_rows(tmp_path / "h.sqlite", "PRAGMA user_version") == [(2,)]
 
 
 # ---- exit codes and the command line -----------------------------------------------------------
@@ -377,22 +388,26 @@ def test_sigkill_at_random_points_then_rerun(tmp_path):
 
 
 def test_two_concurrent_runs_one_waits_or_stops(tmp_path):
+    """Another writer holds the folder (here this test process, so the timing cannot race): a run stops at
+    once naming it, and a run given --wait starts as soon as the folder is free."""
+    from guide.mail._lock import RunLock
+    from guide.mail._run import LOCK
+
     path = write(tmp_path / "p.csv", people(30))
     other = write(tmp_path / "q.csv", people(2, 50))
     out = tmp_path / "o"
-    first = subprocess.Popen(cmd(path, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        while not list(out.glob("*/input.csv")) and time.monotonic() < deadline:
-            time.sleep(0.02)
+    out.mkdir()
+    with RunLock(out / LOCK, str(out)):
         second = subprocess.run(cmd(other, out), capture_output=True, text=True)
         assert second.returncode == 1
-        assert f"error: another run is writing {out} (pid {first.pid}, started " in second.stderr
-        waited = subprocess.run(cmd(other, out, "--wait", "120"), capture_output=True, text=True)
-        assert waited.returncode == 0 and waited.stdout.startswith("built 2,")
-    finally:
-        said, _ = first.communicate(timeout=120)
-    assert first.returncode == 0 and said.startswith("built 30,")
+        assert f"error: another run is writing {out} (pid {os.getpid()}, started " in second.stderr
+        waiting = subprocess.Popen(cmd(path, out, "--wait", "120"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        time.sleep(1.0)
+        assert waiting.poll() is None   # still waiting for the folder
+    said, _ = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and said.startswith("built 30,")
+    assert subprocess.run(cmd(other, out), capture_output=True, text=True).returncode == 0
     assert db_rows(out / HISTORY, "SELECT id, built FROM runs ORDER BY id") == [("2026-12-01-p", 30),
                                                                                 ("2026-12-01-q", 2)]
 

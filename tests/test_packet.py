@@ -350,7 +350,7 @@ def test_letter_settings_errors_are_located(tmp_path):
         f"{f}:7: window.top: must be from 0.5 to 3 inches, not 9",
         f"{f}:8: address_size: must be from 10 to 12 pt (USPS), not 14",
         f"{f}:9: colour: unknown key 'colour'; allowed keys: salutation, body, closing, signer, date, window, "
-        "address_size",
+        "address_size, imb",
     ])
 
 

@@ -27,7 +27,7 @@ from ._manifest import Done, Result
 HISTORY = "mailings.sqlite"
 
 # Each entry upgrades the file by one version. Add a new entry for a change; never edit one
-# that has shipped. `serial` is for the Intelligent Mail barcode's serial numbers (not yet used).
+# that has shipped. `serial`, `tracking` and `routing` are the piece's Intelligent Mail barcode.
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE runs (
@@ -43,7 +43,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (run, row));
     CREATE INDEX pieces_by_key ON pieces (key, run, row);
     """,
+    """
+    ALTER TABLE pieces ADD COLUMN tracking TEXT;
+    ALTER TABLE pieces ADD COLUMN routing TEXT;
+    CREATE INDEX pieces_by_serial ON pieces (serial);
+    """,
 )
+SERIAL_DAYS = 45   # USPS Full-Service: a serial is not used again within 45 days
 SCHEMA = len(MIGRATIONS)
 STATUSES = ("pending", "built", "duplicate", "already_mailed", "rejected")
 
@@ -180,18 +186,62 @@ class History:
 
     def put(self, run: str, row: int, status: str, *, key: str | None = None, name: str = "", address: str = "",
             edition: str = "", paper: str = "", sections: str = "", file: str = "", inputs: str = "",
-            reason: str = "", notes: str = "") -> None:
+            reason: str = "", notes: str = "", routing: str | None = None) -> None:
         """Record a row that is not (or not yet) built; a row built with the same inputs stays built."""
         self.db.execute(
             "INSERT INTO pieces (run, row, key, name, address, edition, paper, sections, file, inputs, status, "
-            "reason, notes, time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run, row) DO UPDATE SET "
-            "key = excluded.key, name = excluded.name, address = excluded.address, edition = excluded.edition, "
+            "reason, notes, time, routing) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(run, row) DO UPDATE SET "
+            "routing = excluded.routing, key = excluded.key, name = excluded.name, address = excluded.address, edition = excluded.edition, "
             "paper = excluded.paper, sections = excluded.sections, reason = excluded.reason, notes = excluded.notes, "
             "status = CASE WHEN status = 'built' AND inputs = excluded.inputs AND excluded.status = 'pending' "
             "THEN 'built' ELSE excluded.status END, "
             "file = CASE WHEN status = 'built' AND inputs = excluded.inputs THEN file ELSE excluded.file END, "
             "inputs = excluded.inputs, time = CASE WHEN status = 'built' THEN time ELSE excluded.time END",
-            (run, row, key, name, address, edition, paper, sections, file, inputs, status, reason, notes, _now()))
+            (run, row, key, name, address, edition, paper, sections, file, inputs, status, reason, notes, _now(),
+             routing))
+
+    def allocate_serials(self, run: str, day: dt.date, imb) -> int:
+        """Give every piece of this run still to mail that has none a serial number and its tracking code,
+        in one transaction; return how many were given.
+
+        Serials go on from the highest ever given, wrapping round at the serial's width, and skip any
+        held by this run or by a run whose letter date is within SERIAL_DAYS of ``day`` (either side:
+        a run may be dated ahead). A piece keeps its serial when the run is resumed, so its letter
+        rebuilds to the same bytes.
+        """
+        cap = 10 ** imb.serial_digits
+        lo, hi = (day - dt.timedelta(days=SERIAL_DAYS)).isoformat(), (day + dt.timedelta(days=SERIAL_DAYS)).isoformat()
+        with self.tx():
+            need = [r[0] for r in self.db.execute(
+                "SELECT row FROM pieces WHERE run = ? AND status IN ('pending', 'built') AND serial IS NULL "
+                "ORDER BY row", (run,))]
+            if not need:
+                return 0
+            used = {r[0] for r in self.db.execute(
+                "SELECT p.serial FROM pieces p JOIN runs r ON r.id = p.run WHERE p.serial IS NOT NULL AND "
+                "(p.run = ? OR (r.letter_date > ? AND r.letter_date < ?))", (run, lo, hi))}
+            if len(used) + len(need) > cap:
+                raise OutputError(f"{len(need)} pieces need Intelligent Mail serial numbers but only "
+                                  f"{cap - len(used)} of {cap} are free within {SERIAL_DAYS} days")
+            top = self.db.execute("SELECT max(serial) FROM pieces").fetchone()[0]
+            serial = 0 if top is None else (top + 1) % cap
+            given = []
+            for row in need:
+                while serial in used:
+                    serial = (serial + 1) % cap
+                used.add(serial)
+                given.append((serial, imb.tracking(serial), run, row))
+            self.db.executemany("UPDATE pieces SET serial = ?, tracking = ? WHERE run = ? AND row = ?", given)
+        return len(given)
+
+    def imb_in(self, run: str, rows: list[int]) -> dict[int, tuple[int, str, str]]:
+        """row -> (serial, tracking, routing) of the pieces among these rows that carry a barcode."""
+        if not rows:
+            return {}
+        marks = ",".join("?" * len(rows))
+        cur = self.db.execute(f"SELECT row, serial, tracking, routing FROM pieces WHERE run = ? AND tracking IS NOT "
+                              f"NULL AND row IN ({marks})", (run, *rows))
+        return {r[0]: r[1:] for r in cur}
 
     def reset_built(self, run: str) -> None:
         """--force: every packet of this run is built again (recorded again as each lands)."""
@@ -242,8 +292,10 @@ class History:
                 [(r.file, r.pages, r.sha256, r.inputs, r.sha256, now, run, r.row) for r in results])
 
     def built_rows(self, run: str) -> Iterator[tuple]:
-        """(row, name, file, pages, sha256, inputs, notes) of every built piece, in row order (streamed)."""
-        yield from self.db.execute("SELECT row, name, file, pages, sha256, inputs, notes FROM pieces "
+        """(row, name, file, pages, sha256, inputs, notes, serial, tracking, routing) of every built piece,
+        in row order (streamed)."""
+        yield from self.db.execute("SELECT row, name, file, pages, sha256, inputs, notes, serial, tracking, "
+                                   "CASE WHEN tracking IS NULL THEN NULL ELSE routing END FROM pieces "
                                    "WHERE run = ? AND status = 'built' ORDER BY row", (run,))
 
     def count(self, run: str, status: str) -> int:

@@ -14,7 +14,8 @@ from ..pdf import LetterParts
 
 MANIFEST = "manifest.csv"
 REJECTS = "rejects.csv"
-MANIFEST_COLUMNS = ("row", "recipient", "file", "pages", "sha256", "inputs", "notes")
+MANIFEST_COLUMNS = ("row", "recipient", "file", "pages", "sha256", "inputs", "notes", "imb_serial", "imb_tracking",
+                    "imb_routing")
 SKIPPED = "skipped.csv"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,11 +90,13 @@ class private_csv:
 
 
 def write_manifest(path: Path, rows) -> None:
-    """The manifest from (row, recipient, file, pages, sha256, inputs, notes) tuples in row order (streamed)."""
+    """The manifest from (row, recipient, file, pages, sha256, inputs, notes, serial, tracking, routing)
+    tuples in row order (streamed)."""
     with private_csv(path) as w:
         w.writerow(MANIFEST_COLUMNS)
-        for row, recipient, file, pages, sha, inputs, notes in rows:
-            w.writerow([row, safe_cell(recipient or ""), file, pages, sha, inputs, safe_cell(notes or "")])
+        for row, recipient, file, pages, sha, inputs, notes, *imb in rows:
+            w.writerow([row, safe_cell(recipient or ""), file, pages, sha, inputs, safe_cell(notes or ""),
+                        *("" if v is None else v for v in (imb + [None] * 3)[:3])])
 
 
 class ManifestLog:
@@ -107,11 +110,12 @@ class ManifestLog:
         self.fh = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
         self.writer = csv.writer(self.fh)
 
-    def record(self, results: list[Result]) -> None:
+    def record(self, results: list[Result], imb: dict[int, tuple[int, str, str]] | None = None) -> None:
+        """Append the built results; ``imb``: row -> (serial, tracking, routing) for pieces with a barcode."""
         for r in results:
             if r.built:
                 self.writer.writerow([r.row, safe_cell(r.recipient), r.file, r.pages, r.sha256, r.inputs,
-                                      safe_cell(r.notes)])
+                                      safe_cell(r.notes), *((imb or {}).get(r.row) or ("", "", ""))])
         self.fh.flush()
 
     def close(self) -> None:

@@ -31,7 +31,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..content import BuildOptions
@@ -41,7 +41,7 @@ from ..pdf import PrintFile, atomic_stream
 from ._csvin import copy_input, header_only, open_regular, read_rows
 from ._history import HISTORY, History, RunInfo
 from ._letter import LetterMaker
-from ._letter_spec import load_letter, parse_window
+from ._letter_spec import load_letter, parse_window, routing_code
 from ._lock import RunLock
 from ._manifest import (FORMULA_START, MANIFEST, REJECTS, SKIPPED, Done, ManifestLog, private_csv,
                         read_manifest, safe_cell, write_manifest)
@@ -106,8 +106,6 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
     guide = load(content)
     spec = load_letter(letter or content / "letter.yaml")
     if window:
-        from dataclasses import replace
-
         spec = replace(spec, window=parse_window(window))
     fixed_date = day or spec.date
     day = fixed_date or dt.date.today()
@@ -207,7 +205,7 @@ def _pass_one(checker: RowChecker, folder: Path, shown: str, encoding: str | Non
                 hist.put(run, row, status, key=job.key, name=job.who.name, address=" / ".join(job.who.block[1:]),
                          edition="large print" if e.large_print else "standard", paper=e.paper,
                          sections=",".join(e.sections or ()), file=job.file, inputs=job.inputs, reason=reason,
-                         notes=job.notes)
+                         notes=job.notes, routing=routing_code(job.who.block) if checker.spec.imb else None)
             if summary.rows % CHUNK == 0:
                 hist.commit()
                 hist.begin()
@@ -217,6 +215,8 @@ def _pass_one(checker: RowChecker, folder: Path, shown: str, encoding: str | Non
             map_header(header, shown)
             for w in (rejects, skipped):
                 w.writerow(["row", "reason", *(safe_cell(h) for h in header)])
+    if checker.spec.imb is not None:
+        hist.allocate_serials(run, letter_day, checker.spec.imb)
     return editions
 
 
@@ -249,13 +249,19 @@ def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: P
     todo = hist.count(run, "pending") + hist.count(run, "built")
     columns = map_header(header_only(folder / INPUT, encoding), shown)
 
+    imb_rows: dict[int, tuple[int, str, str]] = {}   # this batch's barcodes, for the manifest
+
     def with_done(jobs_: list[Job]) -> list[tuple[Job, Done | None]]:
         states = hist.states_in(run, [j.row for j in jobs_])
+        imbs = hist.imb_in(run, [j.row for j in jobs_]) if spec.imb is not None else {}
         batch = []
         for job in jobs_:
             st = states.get(job.row)
             if st is None or st[0] not in ("pending", "built"):
                 continue   # a duplicate or mailed before: skipped
+            if job.row in imbs:
+                imb_rows[job.row] = imbs[job.row]
+                job = job._replace(who=replace(job.who, imb=imbs[job.row][1:]))
             done = None
             if st[0] == "built" and st[1] == job.file and st[4] == job.inputs:
                 done = Done(st[1], st[2], st[3], st[4], st[5] or "")
@@ -286,7 +292,9 @@ def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: P
         with _print_file(combined, guide) as print_file:
             for results in run_batches(state, batches(), jobs):
                 hist.built(run, [r for r in results if r.built])   # their files are in place
-                log.record(results)
+                log.record(results, imb_rows)
+                for r in results:
+                    imb_rows.pop(r.row, None)
                 for r in results:
                     if r.built:
                         summary.built += 1
