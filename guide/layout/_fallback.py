@@ -14,7 +14,6 @@ import unicodedata
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from .._resources import data_folder
 from ..content import script_of
@@ -33,19 +32,9 @@ _SPACE = re.compile(r"(\s+)")
 @lru_cache(maxsize=1)
 def register_fallback() -> frozenset[str]:
     """Register Guide Sans (four faces, one family) with ReportLab once; return the characters all faces draw."""
-    from reportlab.lib.fonts import addMapping
+    from ._theme import register_family
 
-    folder = data_folder("fonts")
-    drawable: frozenset[int] | None = None
-    for name, file in FILES.items():
-        font = TTFont(name, str(folder / file))
-        pdfmetrics.registerFont(font)
-        cps = frozenset(font.face.charWidths)
-        drawable = cps if drawable is None else drawable & cps
-    for bold, italic, name in ((0, 0, "GuideSans"), (1, 0, "GuideSans-Bold"),
-                               (0, 1, "GuideSans-Italic"), (1, 1, "GuideSans-BoldItalic")):
-        addMapping(FAMILY, bold, italic, name)
-    return frozenset(chr(cp) for cp in drawable or ())
+    return frozenset(chr(cp) for cp in register_family(data_folder("fonts"), FILES, FAMILY))
 
 
 @lru_cache(maxsize=1)
