@@ -15,6 +15,7 @@ from ._pemat import PematReport, pemat
 from ._review import review_status, translation_status
 from ._locale import Locale, available as locale_languages, locale_for
 from ._pair import edition_folder, languages, pair_problems
+from ._scripts import script_of
 from ._validate import load_guide, load_guide_with_usage
 from ._yaml import YList, YMap, line_of, load_file
 from .options import MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, PRINT_MODES, BuildOptions
@@ -27,5 +28,5 @@ __all__ = ["Locale", "edition_folder", "languages", "locale_for", "locale_langua
            "Grade", "YList", "YMap", "content_hash", "content_inputs", "contrast", "edition_record", "escape",
            "format_warning", "grade", "guide_record", "image_problem", "is_back_matter", "line_of", "load_file",
            "load_guide", "load_guide_with_usage", "models", "not_regular", "open_input", "options_of",
-           "PematReport", "pemat", "print_image", "read_input", "reading_warnings", "review_status", "record_json", "resolve_input", "same_file",
+           "PematReport", "pemat", "print_image", "read_input", "reading_warnings", "review_status", "record_json", "resolve_input", "same_file", "script_of",
            "section_grades", "select_sections", "shown_path", "slug", "uncited_info", "xmp_fields"]

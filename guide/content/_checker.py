@@ -12,6 +12,7 @@ from typing import Any
 
 from . import models as m
 from ..errors import ContentError, Problem
+from ._scripts import script_of
 from ._yaml import YList, YMap, line_of, load_file, quoted
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -144,8 +145,9 @@ class Checker:
                 name = unicodedata.name(ch, "unnamed character")
                 shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
                 self.add(parent, key, path,
-                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by {FONT_NAME}"
-                         + (f", in {_excerpt(value, i)}" if len(value) > 1 else ""))
+                         f"character {shown} (U+{ord(ch):04X} {name}, {script_of(ch)} script) cannot be drawn by "
+                         f"{FONT_NAME}" + (f", in {_excerpt(value, i)}" if len(value) > 1 else "")
+                         + "; write it in Latin letters or leave it out")
 
     def ident(self, value: Any, parent: Any, key: Any, path: str) -> str | None:
         if not isinstance(value, str) or not ID_RE.match(value):

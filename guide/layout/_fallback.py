@@ -14,9 +14,9 @@ import unicodedata
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from .._resources import data_folder
+from ..content import script_of
 
 FAMILY = "GuideSans"
 FACES = {  # Atkinson face -> the Guide Sans face of the same weight and style
@@ -27,37 +27,14 @@ FILES = {"GuideSans": "GuideSans-Regular.ttf", "GuideSans-Bold": "GuideSans-Bold
          "GuideSans-Italic": "GuideSans-Italic.ttf", "GuideSans-BoldItalic": "GuideSans-BoldItalic.ttf"}
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _SPACE = re.compile(r"(\s+)")
-# Scripts a name may come in that neither font draws (first and last code point, name): for the message.
-_SCRIPTS = (
-    (0x0590, 0x05FF, "Hebrew"), (0x0600, 0x06FF, "Arabic"), (0x0700, 0x074F, "Syriac"),
-    (0x0750, 0x077F, "Arabic"), (0x0900, 0x097F, "Devanagari"), (0x0980, 0x09FF, "Bengali"),
-    (0x0A00, 0x0A7F, "Gurmukhi"), (0x0A80, 0x0AFF, "Gujarati"), (0x0B80, 0x0BFF, "Tamil"),
-    (0x0C00, 0x0C7F, "Telugu"), (0x0D00, 0x0D7F, "Malayalam"), (0x0E00, 0x0E7F, "Thai"),
-    (0x0E80, 0x0EFF, "Lao"), (0x10A0, 0x10FF, "Georgian"), (0x1100, 0x11FF, "Hangul"),
-    (0x1200, 0x137F, "Ethiopic"), (0x1780, 0x17FF, "Khmer"), (0x3040, 0x309F, "Hiragana"),
-    (0x30A0, 0x30FF, "Katakana"), (0x3100, 0x312F, "Bopomofo"), (0x3400, 0x4DBF, "Han (Chinese characters)"),
-    (0x4E00, 0x9FFF, "Han (Chinese characters)"), (0xAC00, 0xD7AF, "Hangul"), (0xFB1D, 0xFB4F, "Hebrew"),
-    (0xFB50, 0xFDFF, "Arabic"), (0xFE70, 0xFEFF, "Arabic"), (0x1F300, 0x1FAFF, "emoji"),
-    (0x2600, 0x27BF, "symbols and emoji"), (0x20000, 0x2FA1F, "Han (Chinese characters)"),
-)
 
 
 @lru_cache(maxsize=1)
 def register_fallback() -> frozenset[str]:
     """Register Guide Sans (four faces, one family) with ReportLab once; return the characters all faces draw."""
-    from reportlab.lib.fonts import addMapping
+    from ._theme import register_family
 
-    folder = data_folder("fonts")
-    drawable: frozenset[int] | None = None
-    for name, file in FILES.items():
-        font = TTFont(name, str(folder / file))
-        pdfmetrics.registerFont(font)
-        cps = frozenset(font.face.charWidths)
-        drawable = cps if drawable is None else drawable & cps
-    for bold, italic, name in ((0, 0, "GuideSans"), (1, 0, "GuideSans-Bold"),
-                               (0, 1, "GuideSans-Italic"), (1, 1, "GuideSans-BoldItalic")):
-        addMapping(FAMILY, bold, italic, name)
-    return frozenset(chr(cp) for cp in drawable or ())
+    return frozenset(chr(cp) for cp in register_family(data_folder("fonts"), FILES, FAMILY))
 
 
 @lru_cache(maxsize=1)
@@ -70,14 +47,6 @@ def _atkinson() -> frozenset[str]:
 def covered(text: str) -> bool:
     """Atkinson draws every character of text (the fast path: one C-level set test)."""
     return _atkinson().issuperset(text)
-
-
-def script_of(ch: str) -> str:
-    cp = ord(ch)
-    for first, last, name in _SCRIPTS:
-        if first <= cp <= last:
-            return name
-    return unicodedata.name(ch, "unnamed character").split(" ")[0].title()
 
 
 def unsupported(text: str) -> str | None:
