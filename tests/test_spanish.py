@@ -145,3 +145,20 @@ def test_the_language_cell_accepts_tags_and_names():
         assert language_problem(value, "es-US") is None, value
     assert language_problem("inglés", "es-US").endswith("--language en")
     assert language_problem("fr", "en-US").endswith("--language fr")
+
+
+def test_the_desk_serves_the_spanish_edition(tmp_path):
+    """`guide serve --language es` points the desk at content/es: its copies are Spanish and verify."""
+    from starlette.testclient import TestClient
+
+    from guide.desk import DeskConfig, create_app
+
+    app = create_app(DeskConfig(content_dir=ES, log_path=tmp_path / "log.jsonl", warm_counts=False))
+    with TestClient(app) as client:
+        r = client.post("/api/guide", json={"for": "Ana María Núñez", "paper": "a4"})
+        assert r.status_code == 200, r.text
+    options = BuildOptions(paper="a4", prepared_for="Ana María Núñez")
+    report = verify_pdf(r.content, load(ES), options)
+    assert report.ok, [line for line in report.lines() if not line.startswith("PASS")]
+    _, pages = _text(r.content)
+    assert "Preparado para Ana María Núñez" in " ".join(pages[0].split())

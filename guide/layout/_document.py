@@ -18,7 +18,7 @@ from ._fallback import draw_runs, text_width
 from ._flowables import PassState
 from ._passes import SEEDS, PageMap, PlanFrame, decoration, page_map, plan_pass, remember, seed_key
 from ..content import BuildOptions
-from ._story import build_story
+from ._story import build_story, cover_low_height
 from ._words import review_footer, words
 from ._info import record_build
 from ..tagging import canvas_maker, declare
@@ -52,7 +52,7 @@ class GuideDoc(BaseDocTemplate):
                           band_h - t.margin_top * 0.6 - t.sizes.body, id="cover-band",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover_low = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width,
-                          t.height - band_h - t.margin_bottom - t.sizes.body * 2, id="cover-low",
+                          cover_low_height(t), id="cover-low",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.band_h = band_h
         self.addPageTemplates([

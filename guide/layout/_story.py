@@ -53,23 +53,29 @@ def sources_line(section: m.Section, ctx: Ctx) -> list:
 def cover(ctx: Ctx) -> list:
     t, g = ctx.theme, ctx.guide
     brand = para(escape(g.brand.name), t.style("cover_sub"), "P")
-    out: list = [brand, Spacer(1, t.sizes.body * 2),
-                 para(escape(keep_last_word(g.title)), t.style("cover_title"), "Title"),
-                 Spacer(1, t.sizes.body * 0.6),
-                 para(escape(g.subtitle), t.style("cover_sub"), "P"),
-                 FrameBreak()]
+    band: list = [brand, Spacer(1, t.sizes.body * 2),
+                  para(escape(keep_last_word(g.title)), t.style("cover_title"), "Title"),
+                  Spacer(1, t.sizes.body * 0.6),
+                  para(escape(g.subtitle), t.style("cover_sub"), "P")]
     body = t.style("cover_text")
     loc = ctx.loc
-    if ctx.options.prepared_for:
-        out.append(para(f"<b>{escape(loc('prepared_for', name=ctx.options.prepared_for))}</b>", body))
-    notice = translation_notice(g)
-    if notice:  # said plainly, before anything else below the band, until a medical translator reviews it
-        out.append(para(f"<b>{escape(notice)}</b>", body))
-    out += [para(escape(loc("edition_version", edition=g.edition, version=g.version)), body),
-            *(para(escape(line), body) for line in review_lines(g)),
-            Spacer(1, t.sizes.body),
-            para(escape(g.brand.tagline), body)]
-    return out
+    named = (f"<b>{escape(loc('prepared_for', name=ctx.options.prepared_for))}</b>"
+             if ctx.options.prepared_for else None)
+    notice = translation_notice(g)   # said plainly until a medical translator reviews it
+    low = ([para(named, body)] if named else []) + ([para(f"<b>{escape(notice)}</b>", body)] if notice else [])
+    low += [para(escape(loc("edition_version", edition=g.edition, version=g.version)), body),
+            *(para(escape(line), body) for line in review_lines(g))]
+    tagline = [Spacer(1, t.sizes.body), para(escape(g.brand.tagline), body)]
+    room = cover_low_height(t)
+    # the tagline (also on the back cover) gives way when the lines below the band would overflow
+    if stack_height(low + tagline, t.frame_width) <= room:
+        low += tagline
+    return band + [FrameBreak()] + low
+
+
+def cover_low_height(t: Theme) -> float:
+    """The height of the cover's frame below the band (GuideDoc's cover-low frame)."""
+    return t.height - t.height * 0.52 - t.margin_bottom - t.sizes.body * 2
 
 
 def contents(ctx: Ctx) -> list:

@@ -198,6 +198,10 @@ def _styles(t: Theme) -> dict[str, ParagraphStyle]:
     s = t.sizes
     text = t.colour("text")
     primary = t.colour("primary")
+    # No hyphenationLang (pyphen ships es and en_US): tried on the body, list and cell styles of the
+    # standard Spanish and English editions, ReportLab's ragged-right lines gained one hyphen in 21
+    # pages, "me-/diana" split over a page break, which reads worse than an unbroken word; large print
+    # never hyphenates (RNIB/APH).
     body = ParagraphStyle("body", fontName=t.font, fontSize=s.body, leading=t.leading,
                           textColor=text, alignment=TA_LEFT, spaceAfter=s.body * 0.75)
 
