@@ -162,3 +162,14 @@ def test_the_desk_serves_the_spanish_edition(tmp_path):
     assert report.ok, [line for line in report.lines() if not line.startswith("PASS")]
     _, pages = _text(r.content)
     assert "Preparado para Ana María Núñez" in " ".join(pages[0].split())
+
+
+def test_a_named_large_print_spanish_cover_keeps_every_line():
+    """Name, translation notice, edition and review lines all fit below the band in large print."""
+    guide = load(ES)
+    options = BuildOptions(large_print=True, prepared_for="Ana María Núñez")
+    pdf, _ = render_guide(guide, options)
+    report = verify_pdf(pdf, guide, options)
+    assert report["covers"].passed, report["covers"].detail
+    cover = " ".join(_text(pdf)[1][0].split())
+    assert "Preparado para Ana María Núñez" in cover and "Todavía sin revisión médica" in cover

@@ -57,16 +57,26 @@ def cover(ctx: Ctx) -> list:
                   para(escape(keep_last_word(g.title)), t.style("cover_title"), "Title"),
                   Spacer(1, t.sizes.body * 0.6),
                   para(escape(g.subtitle), t.style("cover_sub"), "P")]
-    body = t.style("cover_text")
     loc = ctx.loc
-    named = (f"<b>{escape(loc('prepared_for', name=ctx.options.prepared_for))}</b>"
-             if ctx.options.prepared_for else None)
     notice = translation_notice(g)   # said plainly until a medical translator reviews it
-    low = ([para(named, body)] if named else []) + ([para(f"<b>{escape(notice)}</b>", body)] if notice else [])
-    low += [para(escape(loc("edition_version", edition=g.edition, version=g.version)), body),
-            *(para(escape(line), body) for line in review_lines(g))]
-    tagline = [Spacer(1, t.sizes.body), para(escape(g.brand.tagline), body)]
     room = cover_low_height(t)
+
+    def lines(body) -> list:
+        out = []
+        if ctx.options.prepared_for:
+            out.append(para(f"<b>{escape(loc('prepared_for', name=ctx.options.prepared_for))}</b>", body))
+        if notice:
+            out.append(para(f"<b>{escape(notice)}</b>", body))
+        return out + [para(escape(loc("edition_version", edition=g.edition, version=g.version)), body),
+                      *(para(escape(line), body) for line in review_lines(g))]
+
+    body = t.style("cover_text")
+    low = lines(body)
+    if stack_height(low, t.frame_width) > room:
+        # large print with a name and a translation notice: the same type, less space between lines
+        body = variant(body, spaceAfter=t.sizes.body * 0.2)
+        low = lines(body)
+    tagline = [Spacer(1, t.sizes.body), para(escape(g.brand.tagline), body)]
     # the tagline (also on the back cover) gives way when the lines below the band would overflow
     if stack_height(low + tagline, t.frame_width) <= room:
         low += tagline
