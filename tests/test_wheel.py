@@ -51,6 +51,8 @@ def test_the_wheels_data_is_the_repos_folders(wheel):
         assert _in_wheel(whl, "guide/fonts/") == _tree(ROOT / "fonts")
         assert _in_wheel(whl, "guide/default_content/") == _tree(ROOT / "content")
         assert _in_wheel(whl, "guide/scaffold/") == _tree(ROOT / "guide" / "scaffold")
+        assert _in_wheel(whl, "guide/locales/") == _tree(ROOT / "guide" / "locales")   # the interface words
+        assert "guide/default_content/es/guide.yaml" in whl.namelist()   # the Spanish edition
         info = f"guide-{wheel.name.split('-')[1]}.dist-info"
         licences = ["OFL.txt", "OFL-GuideSans.txt"]
         assert sorted(n for n in whl.namelist() if "/licenses/" in n) == sorted(
