@@ -171,8 +171,8 @@ BAD_JSON = [
     ({"advocate": "y" * 121}, 422, "advocate", "is 121 characters long; at most 120 allowed"),
     ({"note": "z" * 601}, 422, "note", "is 601 characters long; at most 600 allowed"),
     ({"colour": "red"}, 422, "colour", "unknown field; the fields are: paper, large_print, sections, for, "
-                                       "advocate, note"),
-    ([1, 2], 400, "body", "must be a JSON object with the fields: paper, large_print, sections, for, advocate, note"),
+                                       "advocate, note, language"),
+    ([1, 2], 400, "body", "must be a JSON object with the fields: paper, large_print, sections, for, advocate, note, language"),
 ]
 
 

@@ -173,3 +173,23 @@ def test_a_named_large_print_spanish_cover_keeps_every_line():
     assert report["covers"].passed, report["covers"].detail
     cover = " ".join(_text(pdf)[1][0].split())
     assert "Preparado para Ana María Núñez" in cover and "Todavía sin revisión médica" in cover
+
+
+def test_the_desk_takes_a_language_field(tmp_path):
+    """A desk on the content folder builds its paired edition when asked: {"language": "es"}."""
+    from starlette.testclient import TestClient
+
+    from guide.desk import DeskConfig, create_app
+
+    app = create_app(DeskConfig(content_dir=CONTENT, log_path=tmp_path / "log.jsonl", warm_counts=False))
+    with TestClient(app) as client:
+        r = client.post("/api/guide", json={"for": "Ana María Núñez", "language": "es"})
+        assert r.status_code == 200, r.text
+        bad = client.post("/api/guide", json={"language": "fr"})
+        english = client.post("/api/guide", json={})
+    assert bad.status_code == 422
+    assert bad.json()["errors"] == [{"field": "language", "message": "no edition in 'fr'; this desk has en-US, es-US"}]
+    report = verify_pdf(r.content, load(ES), BuildOptions(prepared_for="Ana María Núñez"))
+    assert report.ok, [line for line in report.lines() if not line.startswith("PASS")]
+    assert "Página 2 de" in _text(r.content)[1][1]
+    assert "Page 2 of" in _text(english.content)[1][1]

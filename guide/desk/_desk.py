@@ -86,6 +86,11 @@ class Desk:
     def __post_init__(self) -> None:
         c = self.config
         self.watch = ContentWatch(c.content_dir)
+        # paired editions (content/es): a watch each, chosen by a request's language field
+        from ..content import languages
+
+        self.editions = {tag: (ContentWatch(folder) if i else self.watch, None if i == 0 else folder)
+                         for i, (tag, folder) in enumerate(languages(Path(c.content_dir)))}
         self.guard = Guard(c.token)
         self.cache = PdfCache(c.cache_bytes)
         self.counts = CountCache()
@@ -131,14 +136,27 @@ class Desk:
         finally:
             self._inflight.pop(key, None)
 
-    async def build(self, loaded: Loaded, options: BuildOptions) -> tuple[bytes, int]:
+    def edition(self, language: object) -> tuple[ContentWatch, Path | None] | None:
+        """The watch and folder of the edition in ``language`` (es, es-US; None: the desk's own),
+        or None when the desk has no such edition."""
+        if language is None or language == "":
+            return self.watch, None
+        if not isinstance(language, str):
+            return None
+        asked = language.strip().lower()
+        for tag, found in self.editions.items():
+            if asked in (tag.lower(), tag.split("-")[0].lower()):
+                return found
+        return None
+
+    async def build(self, loaded: Loaded, options: BuildOptions, folder: Path | None = None) -> tuple[bytes, int]:
         key = cache_key(loaded.digest, options)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
 
         async def make():
-            r = await self.pool.build(loaded.digest, options)
+            r = await self.pool.build(loaded.digest, options, folder)
             if r.pdf is None:
                 raise BuildFailed(r.problems)
             self.cache.put(cache_key(r.digest, options), r.pdf, r.pages)
@@ -151,7 +169,7 @@ class Desk:
     def known_count(self, loaded: Loaded, options: BuildOptions) -> int | None:
         return self.counts.get((loaded.digest, *edition_key(options)))
 
-    async def page_count(self, loaded: Loaded, options: BuildOptions) -> int:
+    async def page_count(self, loaded: Loaded, options: BuildOptions, folder: Path | None = None) -> int:
         key = (loaded.digest, *edition_key(options))
         known = self.counts.get(key)
         if known is not None:
@@ -159,7 +177,7 @@ class Desk:
         bare = BuildOptions(paper=options.paper, large_print=options.large_print, sections=options.sections)
 
         async def make():
-            r = await self.pool.page_count(loaded.digest, bare)
+            r = await self.pool.page_count(loaded.digest, bare, folder)
             if r.problems:
                 raise BuildFailed(r.problems)
             self.counts.put((r.digest, *edition_key(bare)), r.pages)

@@ -13,7 +13,7 @@ from ..content import MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, BuildOptions, is
 from ..content import models as m
 from ..errors import ContentError
 
-FIELDS = ("paper", "large_print", "sections", "for", "advocate", "note")
+FIELDS = ("paper", "large_print", "sections", "for", "advocate", "note", "language")  # language: Desk.edition
 TEXT_LIMITS = {"for": MAX_NAME, "advocate": MAX_ADVOCATE, "note": MAX_NOTE}
 TRUE_WORDS = ("on", "1", "true", "yes")
 

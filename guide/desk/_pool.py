@@ -43,20 +43,22 @@ class BuildPool:
         await asyncio.gather(*(loop.run_in_executor(self._executor, _worker.warm, self.content_dir)
                                for _ in range(self.workers)))
 
-    async def _run(self, fn, *args):
+    async def _run(self, fn, folder: Path | None, *args):
         if self.pending >= self.max_pending:
             raise Busy()
         self.pending += 1
         try:
-            return await asyncio.wrap_future(self._executor.submit(fn, self.content_dir, *args))
+            root = str(Path(folder).resolve()) if folder is not None else self.content_dir
+            return await asyncio.wrap_future(self._executor.submit(fn, root, *args))
         finally:
             self.pending -= 1
 
-    async def build(self, digest: str, options) -> _worker.Result:
-        return await self._run(_worker.build, digest, options)
+    # ``folder``: a paired edition's folder (content/es) instead of the desk's content folder
+    async def build(self, digest: str, options, folder: Path | None = None) -> _worker.Result:
+        return await self._run(_worker.build, folder, digest, options)
 
-    async def page_count(self, digest: str, options) -> _worker.Result:
-        return await self._run(_worker.page_count, digest, options)
+    async def page_count(self, digest: str, options, folder: Path | None = None) -> _worker.Result:
+        return await self._run(_worker.page_count, folder, digest, options)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)

@@ -90,14 +90,17 @@ async def api_guide(request: Request) -> Response:
         return api_errors(400, [FieldError("body", f"is not valid JSON: {exc}")])
     if not isinstance(raw, dict):
         return api_errors(400, [FieldError("body", "must be a JSON object with the fields: " + ", ".join(FIELDS))])
-    loaded = desk.watch.current()
+    edition = desk.edition(raw.get("language"))
+    if edition is None:
+        return api_errors(422, [_no_language(desk, raw.get("language"))])
+    loaded = edition[0].current()
     if not loaded.ok:
         return _content_down(loaded)
     options, errors = parse_fields(raw, loaded.guide)
     if errors:
         return api_errors(422, errors)
     try:
-        pdf, pages = await desk.build(loaded, options)
+        pdf, pages = await desk.build(loaded, options, edition[1])
     except Busy:
         return api_errors(503, [FieldError("", "every build worker is busy; try again shortly")],
                           **{"retry-after": RETRY_AFTER})
@@ -184,7 +187,10 @@ async def guide_form(request: Request) -> Response:
                            status=403)
     values = _form_values(form)
     extra = [k for k in form if k not in (*FIELDS, "csrf", "action")]
-    loaded = desk.watch.current()
+    edition = desk.edition(form.get("language"))
+    if edition is None:
+        return render_page(request, values, [_no_language(desk, form.get("language"))], status=422)
+    loaded = edition[0].current()
     if not loaded.ok:
         return render_page(request)
     options, errors = parse_fields(values, loaded.guide, form=True)
@@ -196,9 +202,9 @@ async def guide_form(request: Request) -> Response:
         return render_page(request, values, errors, status=422)
     try:
         if action == "count":
-            pages = await desk.page_count(loaded, options)
+            pages = await desk.page_count(loaded, options, edition[1])
             return render_page(request, values, pages=pages)
-        pdf, pages = await desk.build(loaded, options)
+        pdf, pages = await desk.build(loaded, options, edition[1])
     except Busy:
         resp = render_page(request, values, status=503,
                            notice="Every build worker is busy. Please press the button again in a moment.")
@@ -207,6 +213,10 @@ async def guide_form(request: Request) -> Response:
     except BuildFailed as exc:
         return render_page(request, values, [FieldError("form", p) for p in exc.problems], status=503)
     return pdf_response(desk, loaded.guide, options, pdf, pages, action)
+
+
+def _no_language(desk, value) -> FieldError:
+    return FieldError("language", f"no edition in {str(value)[:20]!r}; this desk has " + ", ".join(desk.editions))
 
 
 def _replayed(request: Request, body: bytes) -> Request:
