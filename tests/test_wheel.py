@@ -52,8 +52,10 @@ def test_the_wheels_data_is_the_repos_folders(wheel):
         assert _in_wheel(whl, "guide/default_content/") == _tree(ROOT / "content")
         assert _in_wheel(whl, "guide/scaffold/") == _tree(ROOT / "guide" / "scaffold")
         info = f"guide-{wheel.name.split('-')[1]}.dist-info"
-        assert [n for n in whl.namelist() if "/licenses/" in n] == [f"{info}/licenses/fonts/OFL.txt"]
-        assert whl.read(f"{info}/licenses/fonts/OFL.txt") == (ROOT / "fonts" / "OFL.txt").read_bytes()
+        assert sorted(n for n in whl.namelist() if "/licenses/" in n) == [f"{info}/licenses/fonts/OFL-GuideSans.txt",
+                                                                         f"{info}/licenses/fonts/OFL.txt"]
+        for licence in ("OFL.txt", "OFL-GuideSans.txt"):
+            assert whl.read(f"{info}/licenses/fonts/{licence}") == (ROOT / "fonts" / licence).read_bytes()
         assert "guide = guide.cli:main" in whl.read(f"{info}/entry_points.txt").decode()
 
 
