@@ -180,12 +180,12 @@ def test_7_characters_the_font_cannot_draw(here):
     text = HEAD + '  - paragraph: "We hope you feel better soon \U0001F600 and rest."\n'
     title = GUIDE.replace("title: Test Guide", "title: Test 指南")
     assert problems(here, sections__basics_yaml=text, guide_yaml=title) == [
-        "content/guide.yaml:1: title: character '指' (U+6307 CJK UNIFIED IDEOGRAPH-6307) cannot be drawn by the "
-        'font Atkinson Hyperlegible, in "Test 指南"',
-        "content/guide.yaml:1: title: character '南' (U+5357 CJK UNIFIED IDEOGRAPH-5357) cannot be drawn by the "
-        'font Atkinson Hyperlegible, in "Test 指南"',
-        "content/sections/basics.yaml:4: blocks[0].paragraph: character '\U0001F600' (U+1F600 GRINNING FACE) cannot "
-        'be drawn by the font Atkinson Hyperlegible, in "…ou feel better soon \U0001F600 and rest."',
+        "content/guide.yaml:1: title: character '指' (U+6307 CJK UNIFIED IDEOGRAPH-6307, Han script) cannot be drawn by "
+        'Atkinson Hyperlegible or Guide Sans, in "Test 指南"',
+        "content/guide.yaml:1: title: character '南' (U+5357 CJK UNIFIED IDEOGRAPH-5357, Han script) cannot be drawn by "
+        'Atkinson Hyperlegible or Guide Sans, in "Test 指南"',
+        "content/sections/basics.yaml:4: blocks[0].paragraph: character '\U0001F600' (U+1F600 GRINNING FACE, emoji script) "
+        'cannot be drawn by Atkinson Hyperlegible or Guide Sans, in "…ou feel better soon \U0001F600 and rest."',
     ]
 
 

@@ -18,14 +18,14 @@ def run(args) -> int:
     """Validate everything (errors: exit 2), then advise: reading grade and uncited references (exit 0)."""
     from ..content import format_warning, grade, load_guide_with_usage, reading_warnings, section_grades
     from ..content import uncited_warnings
-    from ..layout import register_fonts
+    from ..layout import drawable_codepoints
 
     target = args.grade_target
     if not 0 < target < 100:
         raise ContentError([option_problem("--grade-target",
                                            f"must be a reading grade above 0, like 8; not {target:g}")])
     content = content_dir(args)
-    guide, cited = load_guide_with_usage(content, register_fonts())
+    guide, cited = load_guide_with_usage(content, drawable_codepoints())
     grades = section_grades(guide, content)
     warnings = reading_warnings(grades, target) + uncited_warnings(guide, cited, content)
     for w in warnings:

@@ -6,6 +6,7 @@ from ._advice import Grade, format_warning, grade, reading_warnings, section_gra
 from ._escape import escape
 from ._record import (EDITION_KEYS, INFO_KEY, SCHEMA, XMP_FIELDS, XMP_NS, content_hash, edition_record,
                       guide_record, options_of, record_json, xmp_fields)
+from ._scripts import describe, nfc, script_of, undrawable_reason
 from ._select import is_back_matter, select_sections
 from ._brand import MIN_CONTRAST, contrast
 from ._checker import Checker, shown_path, slug
@@ -20,4 +21,4 @@ __all__ = ["DEFAULT_CONTENT", "EDITION_KEYS", "INFO_KEY", "SCHEMA", "XMP_FIELDS"
            "MAX_NOTE", "MIN_CONTRAST", "PAPERS", "PRINT_MODES",
            "BuildOptions", "Checker", "Grade", "YList", "YMap", "contrast", "escape", "format_warning", "grade",
            "is_back_matter", "line_of", "load_file", "load_guide", "load_guide_with_usage", "models",
-           "reading_warnings", "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings"]
+           "reading_warnings", "section_grades", "select_sections", "shown_path", "slug", "uncited_warnings", "describe", "nfc", "script_of", "undrawable_reason"]

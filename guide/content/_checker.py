@@ -12,6 +12,7 @@ from typing import Any
 
 from . import models as m
 from ..errors import ContentError, Problem
+from ._scripts import nfc, undrawable_reason
 from ._yaml import YList, YMap, line_of, load_file
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -22,7 +23,7 @@ INLINE_RE = re.compile(
     r"|\[\[(?P<term>[^\]]*)\]\]"
 )
 MAX_TEXT = 5000
-FONT_NAME = "Atkinson Hyperlegible"
+FONT_NAMES = "Atkinson Hyperlegible or Guide Sans"  # the guide's font and its fallback
 
 
 def slug(text: str) -> str:
@@ -107,7 +108,7 @@ class Checker:
         if not isinstance(value, str):
             self.add(parent, key, path, f"must be text, not {_type_name(value)}")
             return None
-        value = " ".join(value.split())
+        value = " ".join(nfc(value).split())  # NFC: decomposed accents compose (what the font draws)
         if not value:
             self.add(parent, key, path, "must not be empty")
             return None
@@ -120,14 +121,13 @@ class Checker:
     def drawable_check(self, value: str, parent: Any, key: Any, path: str) -> None:
         if self.drawable is None:
             return
+        if self.drawable.issuperset(map(ord, value)):
+            return  # the ordinary case, at C speed
         reported: set[str] = set()
         for i, ch in enumerate(value):
             if ord(ch) not in self.drawable and ch not in reported:
                 reported.add(ch)
-                name = unicodedata.name(ch, "unnamed character")
-                shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
-                self.add(parent, key, path,
-                         f"character {shown} (U+{ord(ch):04X} {name}) cannot be drawn by the font {FONT_NAME}"
+                self.add(parent, key, path, undrawable_reason(ch, FONT_NAMES)
                          + (f", in {_excerpt(value, i)}" if len(value) > 1 else ""))
 
     def ident(self, value: Any, parent: Any, key: Any, path: str) -> str | None:

@@ -13,6 +13,7 @@ from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph,
 
 from ..content import BuildOptions, escape
 from ..content import models as m
+from ._fallback import string_width
 from ._flowables import Checkbox, Panel, PassState, with_role
 from ._theme import Theme, variant
 
@@ -233,11 +234,11 @@ def _column_widths(block: m.RegimenTable, headers: list[str], total: float, size
     minimum, natural = [], []
     for i, header in enumerate(headers):
         room = stringWidth(".0%", "Atkinson", size) + 1 if i in (2, 3) else 0  # decimal alignment
-        head_words = max(stringWidth(w, "Atkinson-Bold", size) for w in header.split())
-        cell_words = max(stringWidth(w, "Atkinson", size) + room for x in columns[i] for w in x.split())
+        head_words = max(string_width(w, "Atkinson-Bold", size) for w in header.split())
+        cell_words = max(string_width(w, "Atkinson", size) + room for x in columns[i] for w in x.split())
         minimum.append(max(head_words, cell_words) + 2 * pad)
-        natural.append(max([stringWidth(header, "Atkinson-Bold", size)]
-                           + [stringWidth(x, "Atkinson", size) + room for x in columns[i]]) + 2 * pad)
+        natural.append(max([string_width(header, "Atkinson-Bold", size)]
+                           + [string_width(x, "Atkinson", size) + room for x in columns[i]]) + 2 * pad)
     spare = total - sum(minimum)
     if spare < 0:
         return None

@@ -13,6 +13,7 @@ from .._version import tool_name
 from ..content import guide_record, record_json, xmp_fields
 from ..content import models as m
 from ..errors import LayoutError
+from ._fallback import draw_string, string_width
 from ._flowables import PassState
 from ..content import BuildOptions
 from ._story import build_story, reviewed
@@ -144,14 +145,14 @@ class GuideDoc(BaseDocTemplate):
                      t.height - SAFE_ZONE - getAscent(t.font, s.small))
         canv.setFont(t.font, s.small)
         canv.setFillColor(text)
-        canv.drawString(t.margin_left, y_head, self.guide.title)
+        draw_string(canv, t.margin_left, y_head, self.guide.title, t.font, s.small)
         canv.setStrokeColor(t.colour("accent"))
         canv.setLineWidth(1.5)
         canv.line(t.margin_left, y_head - s.small * 0.5, t.width - t.margin_right, y_head - s.small * 0.5)
         # running footer: "Page N of M" and the edition with its review date
         page = f"Page {self.page} of {self.state.total or self.page}"
         edition = f"{self.guide.edition} \u00b7 Reviewed {reviewed(self.guide)}"
-        one_line = stringWidth(page, t.bold, s.small) + stringWidth(edition, t.font, s.small) + s.small * 2 < t.frame_width
+        one_line = stringWidth(page, t.bold, s.small) + string_width(edition, t.font, s.small) + s.small * 2 < t.frame_width
         gap = 0 if one_line else s.small * 1.25
         y_low = max(t.margin_bottom - s.small * 2.4 - gap, SAFE_ZONE - getDescent(t.font, s.small))
         y_foot = y_low + gap
@@ -160,9 +161,9 @@ class GuideDoc(BaseDocTemplate):
         canv.setFont(t.font, s.small)
         right = t.width - t.margin_right
         if one_line:
-            canv.drawRightString(right, y_foot, edition)
+            draw_string(canv, right, y_foot, edition, t.font, s.small, anchor="end")
         else:
-            canv.drawString(t.margin_left, y_low, edition)
+            draw_string(canv, t.margin_left, y_low, edition, t.font, s.small)
         canv.restoreState()
 
 

@@ -10,10 +10,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import IndexingFlowable
 
+from ._fallback import fallback_paragraph
+
 
 def with_role(flowable: Flowable, role: str, **info) -> Flowable:
     """Mark a flowable with its structural role (and extra facts such as a heading's key)."""
     flowable.role = role
+    if isinstance(flowable, Paragraph):
+        fallback_paragraph(flowable)  # words Atkinson cannot draw, set in Guide Sans
     for k, v in info.items():
         setattr(flowable, k, v)
     return flowable
@@ -66,7 +70,7 @@ class ContentsLine(Flowable):
         self.key, self.level, self.style, self.state = key, level, style, state
         self.indent = indent
         self.text = text
-        self.para = Paragraph(text, style)
+        self.para = fallback_paragraph(Paragraph(text, style))
         self.role = "TOCI"
 
     @property

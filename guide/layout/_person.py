@@ -1,26 +1,27 @@
-"""Untrusted person text (names, advocates, addresses) in, clean text out, or a clear error."""
+"""Untrusted person text (names, advocates, notes, addresses) in, clean NFC text out, or a clear error."""
 
 from __future__ import annotations
 
 import unicodedata
 
+from ..content import nfc
 from ..errors import ContentError, Problem
-from ._theme import register_fonts
+from ._fallback import undrawable
+
+LATIN_ADVICE = "give the name in Latin letters"
 
 
 def font_problem(text: str) -> str | None:
-    """The first character the embedded font cannot draw, described, or None."""
-    drawable = register_fonts()
-    for ch in text:
-        if ord(ch) not in drawable:
-            name = unicodedata.name(ch, "unnamed character")
-            return f"character '{ch}' (U+{ord(ch):04X} {name}) cannot be drawn by the font Atkinson Hyperlegible"
-    return None
+    """The first character neither Atkinson Hyperlegible nor Guide Sans can draw, described with its script and what to do, or None."""
+    bad = undrawable(text)
+    return f"{bad}; {LATIN_ADVICE}" if bad else None
 
 
 def clean_person_text(value: str, where: str, max_len: int) -> str:
-    """Collapse whitespace, drop control characters, bound the length, check the font."""
-    text = " ".join("".join(ch for ch in value if unicodedata.category(ch) != "Cc").split())
+    """NFC first (a decomposed "Nguyễn" must print as typed), then collapse whitespace, drop
+    control characters, bound the length and check both fonts. The desk calls this too."""
+    text = nfc(value)
+    text = " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cc").split())
     if not text:
         raise ContentError([Problem(where, 0, "", "must not be empty")])
     if len(text) > max_len:

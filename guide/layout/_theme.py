@@ -51,10 +51,6 @@ def register_fonts() -> frozenset[int]:
     return (drawable or frozenset()) | {0x20}
 
 
-def drawable_codepoints() -> frozenset[int]:
-    return register_fonts()
-
-
 @dataclass(frozen=True)
 class Sizes:
     body: float

@@ -26,7 +26,7 @@ from reportlab.platypus import Frame, Paragraph, Spacer
 from ..content import escape
 from ..content import models as m
 from ..errors import LayoutError
-from ..layout import Theme, make_theme, register_fonts, variant
+from ..layout import Theme, draw_string, fallback_paragraph, make_theme, register_fonts, variant
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
 from ._letter_spec import ADDRESS_FONT, LetterRecipient, LetterSpec, address_leading, address_problem, format_date
@@ -178,7 +178,7 @@ class LetterMaker:
         c.setFillColor(t.colour("primary"))
         c.setFont(t.bold, head.fontSize)
         with marked(c, doc.add("P")):
-            c.drawString(left, y, self.brand.name)
+            draw_string(c, left, y, self.brand.name, t.bold, head.fontSize)
         tag = lay.styles["tagline"]
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, tag.fontSize)
@@ -189,7 +189,7 @@ class LetterMaker:
         for line in lines:
             y -= tag.leading
             with marked(c, doc.add("P")):
-                c.drawString(left, y, line)
+                draw_string(c, left, y, line, t.font, tag.fontSize)
         y -= tag.fontSize * 0.6
         c.setStrokeColor(t.colour("accent"))
         c.setLineWidth(2)
@@ -232,15 +232,15 @@ class LetterMaker:
         div = doc.add("Div")
         for line in block:
             with marked(c, div.add("P")):
-                c.drawString(x, y, line)
+                draw_string(c, x, y, line, ADDRESS_FONT, size)
             y -= address_leading(self.spec)
 
     def _later_page(self, c: Canvas, lay: _Layout, who: LetterRecipient, page: int) -> None:
         t = lay.theme
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, t.sizes.small)
-        c.drawString(self.spec.window.left * inch, lay.page[1] - LATER_TOP + t.sizes.small,
-                     f"{who.name}, page {page}")
+        draw_string(c, self.spec.window.left * inch, lay.page[1] - LATER_TOP + t.sizes.small,
+                    f"{who.name}, page {page}", t.font, t.sizes.small)
 
     def _story(self, lay: _Layout, who: LetterRecipient) -> list:
         st = lay.styles
@@ -257,7 +257,8 @@ class LetterMaker:
             closing.keep_whole = True
             if len(lay.closings) < 64:
                 lay.closings[signer] = closing
-        salutation = Paragraph(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"])
+        salutation = fallback_paragraph(Paragraph(escape(self.spec.salutation).replace("{name}", escape(who.name)),
+                                                  st["body"]))
         salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
 
@@ -268,6 +269,10 @@ class _KeptParagraph(Paragraph):
 
     role = "P"
     _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        fallback_paragraph(self)   # a signer's name Atkinson cannot draw is set in Guide Sans
 
     def wrap(self, availWidth, availHeight):
         if self._wrapped is None or self._wrapped[0] != availWidth:

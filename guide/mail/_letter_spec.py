@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from ..content import Checker, YMap, line_of, load_file
 from ..errors import ContentError, Problem
-from ..layout import register_fonts
+from ..layout import drawable_codepoints, string_width
 
 # ---- settings --------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> Let
     path = Path(path)
     shown = str(path)
     raw = load_file(path, shown)
-    c = Checker(shown, register_fonts() if drawable is None else drawable)
+    c = Checker(shown, drawable_codepoints() if drawable is None else drawable)
     body = c.mapping(raw, raw, None, "", ["salutation", "body", "closing", "signer"],
                      ["date", "window", "address_size"])
     if body is None:
@@ -218,7 +218,7 @@ def address_problem(block: tuple[str, ...], spec: LetterSpec) -> str | None:
                 f"at {spec.address_size:g} pt")
     room = spec.window.width * inch
     for line in block:
-        width = pdfmetrics.stringWidth(line, ADDRESS_FONT, spec.address_size)
+        width = string_width(line, ADDRESS_FONT, spec.address_size)
         if width > room:
             return (f"the address line '{line}' is {width / inch:.2f} in wide at {spec.address_size:g} pt; "
                     f"the window is {spec.window.width:g} in wide (abbreviate it, e.g. STREET -> ST)")
