@@ -123,11 +123,12 @@ def draw_string(c, x: float, y: float, text: str, font: str, size: float, anchor
         return
     if anchor == "end":
         x -= sum(pdfmetrics.stringWidth(t, f, size) for f, t in parts)
+    # one text object with a font change per run: text readers keep the line whole
+    text = c.beginText(x, y)
     for face, piece in parts:
-        c.setFont(face, size)
-        c.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, face, size)
-    c.setFont(font, size)
+        text.setFont(face, size)
+        text.textOut(piece)
+    c.drawText(text)
 
 
 def fallback_paragraph(p):

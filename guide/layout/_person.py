@@ -8,13 +8,12 @@ from ..content import nfc
 from ..errors import ContentError, Problem
 from ._fallback import undrawable
 
-LATIN_ADVICE = "give the name in Latin letters"
 
 
-def font_problem(text: str) -> str | None:
+def font_problem(text: str, what: str = "name") -> str | None:
     """The first character neither Atkinson Hyperlegible nor Guide Sans can draw, described with its script and what to do, or None."""
     bad = undrawable(text)
-    return f"{bad}; {LATIN_ADVICE}" if bad else None
+    return f"{bad}; give the {what} in Latin letters" if bad else None
 
 
 def clean_person_text(value: str, where: str, max_len: int) -> str:

@@ -26,7 +26,7 @@ from reportlab.platypus import Frame, Paragraph, Spacer
 from ..content import escape
 from ..content import models as m
 from ..errors import LayoutError
-from ..layout import Theme, draw_string, fallback_paragraph, make_theme, register_fonts, variant
+from ..layout import Theme, draw_string, fallback_paragraph, make_theme, needs_fallback, register_fonts, variant
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
 from ._letter_spec import ADDRESS_FONT, LetterRecipient, LetterSpec, address_leading, address_problem, format_date
@@ -56,6 +56,13 @@ def _preseed() -> str:
     stores the fonts once.
     """
     return "".join(chr(cp) for cp in sorted(register_fonts()) if cp >= 0x20)
+
+
+def uses_fallback(who: LetterRecipient) -> bool:
+    """Whether the letter to this person sets a word in Guide Sans (name, address or signer)."""
+    signer = who.signer
+    texts = [who.name, *who.block] + ([signer.name, signer.role or "", signer.phone or ""] if signer else [])
+    return any(needs_fallback(t) for t in texts)
 
 
 @dataclass

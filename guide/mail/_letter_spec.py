@@ -185,15 +185,35 @@ def parse_window(text: str) -> Window:
 
 # ---- the address block ---------------------------------------------------------------------
 
+_APOSTROPHES = "'\u2019\u2018\u02bc"
+
+
 def usps_text(text: str) -> str:
-    """Upper case, no punctuation: apostrophes and full stops vanish (O'BRIEN, ST),
-    other punctuation and symbols become spaces (MULLER-LUKASZ -> MULLER LUKASZ)."""
+    """An address or name line as USPS Publication 28 prints it.
+
+    Upper case (§212); punctuation "normally limited to periods, slashes, and hyphens" (§231), kept
+    where it carries meaning: a hyphen or slash between two letters or digits (the house-number
+    range 112-10, which Appendix D says is not removed; 1/2; APT 4-B; a hyphenated surname) and a
+    period between two digits (39.2 RD). Abbreviation periods go (Pub 28 prints ST, PO BOX without
+    them), apostrophes go without a gap (O'BRIEN -> OBRIEN), any other punctuation or symbol becomes
+    a space. Diacritics stay as written (Pub 28's Puerto Rico examples keep VÍA ANGÉLICA).
+    """
+    s = unicodedata.normalize("NFC", text).upper()
     out = []
-    for ch in unicodedata.normalize("NFC", text).upper():
-        cat = unicodedata.category(ch)
-        if ch in ".'\u2019\u2018":
+    for i, ch in enumerate(s):
+        if ch.isalnum() or unicodedata.category(ch)[0] == "M":
+            out.append(ch)
             continue
-        out.append(" " if cat[0] in "PSZC" else ch)
+        before = s[i - 1] if i else ""
+        after = s[i + 1] if i + 1 < len(s) else ""
+        if ch in _APOSTROPHES or (ch == "." and not (before.isdigit() and after.isdigit())):
+            if ch == "." and before.isalnum() and after.isalnum() and not (before.isalpha() and after.isalpha()):
+                out.append(" ")  # "3.B" or "A.1": a period between a letter and a digit still parts them
+            continue
+        if ch == "." or (ch in "-/" and before.isalnum() and after.isalnum()):
+            out.append(ch)
+        else:
+            out.append(" ")
     return " ".join("".join(out).split())
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from ..content import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions
+from ..content import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions, nfc
 from ..content import models as m
 from ..errors import ContentError, Problem
 from ..layout import font_problem
@@ -142,7 +142,7 @@ class RowChecker:
 
         def cell(name: str) -> str:
             i = columns.get(name)
-            return cells[i] if i is not None and i < len(cells) else ""
+            return nfc(cells[i]) if i is not None and i < len(cells) else ""   # NFC: as the fonts draw it
 
         for name, i in columns.items():
             if i < len(cells) and len(cells[i]) > MAX_FIELD:
@@ -192,7 +192,7 @@ class RowChecker:
             return out
         block = (name_line, *lines, f"{city} {state} {zip_code}")
         for line in block:
-            bad = font_problem(line)
+            bad = font_problem(line, "address")
             if bad:
                 why.append(f"address line {line!r}: {bad}")
                 return out

@@ -20,7 +20,7 @@ from ..content import BuildOptions
 from ..content import models as m
 from ..errors import OutputError
 from ..pdf import TMP_PREFIX, TMP_SUFFIX, Edition, letter_parts, packet_pdf
-from ._letter import LetterMaker
+from ._letter import LetterMaker, uses_fallback
 from ._manifest import Done, Result
 from ._recipients import Job
 
@@ -72,10 +72,14 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
             if not s.combined:
                 continue
         need.append(k)
-    if need:
-        items = [(batch[k][0].who, batch[k][0].edition.paper, batch[k][0].edition.large_print) for k in need]
+    # A letter with words in Guide Sans is rendered alone: in a shared batch its font would be
+    # embedded in its neighbours' letters too, and their bytes would depend on who is beside them.
+    plain = [k for k in need if not uses_fallback(batch[k][0].who)]
+    groups = ([plain] if plain else []) + [[k] for k in need if k not in plain]
+    for group in groups:
+        items = [(batch[k][0].who, batch[k][0].edition.paper, batch[k][0].edition.large_print) for k in group]
         pdf, tags = s.maker.render_batch(items)
-        for k, parts in zip(need, letter_parts(pdf, tags), strict=True):
+        for k, parts in zip(group, letter_parts(pdf, tags), strict=True):
             job = batch[k][0]
             r = results[k]
             if r is None:
