@@ -10,7 +10,13 @@ memory of the whole process tree (main + workers, sampled every 20 ms from /proc
 the largest single process, and the output size. Then a rerun of the finished run (every
 packet verified by hash and skipped).
 
+--compare-history runs each size with the history database (the default) and with --no-history,
+alternating, and prints both medians and their ratio (the history must stay within 1.1x).
+Memory flat in rows: compare "max proc MB" for --sizes 10000,100000 --runs 1 (the 100,000 run
+takes about half an hour on 2 cores, so it is not in the default sizes).
+
 Usage: bench/bench_packet.py [--sizes 100,1000,10000] [--runs 3] [--jobs N] [--combined] [--advocates N]
+                             [--compare-history]
 """
 
 from __future__ import annotations
@@ -92,7 +98,8 @@ def run_once(cmd: list[str]) -> dict:
 
 
 def folder_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.iterdir() if p.is_file()) / 1e6
+    """The output folder: its run folders (packets, manifest, CSVs) and the history database."""
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
 def main() -> None:
@@ -103,7 +110,11 @@ def main() -> None:
     ap.add_argument("--combined", action="store_true", help="also write the combined print file")
     ap.add_argument("--advocates", type=int, default=2, choices=range(len(ADVOCATES) + 1),
                     help="advocates named in the CSV (default 2: with 'none', 6 guide editions; 0: 2 editions)")
+    ap.add_argument("--compare-history", action="store_true",
+                    help="also run each size with --no-history and print the ratio of the medians")
     ns = ap.parse_args()
+    if ns.compare_history:
+        return compare_history(ns)
     print(f"cores: {len(os.sched_getaffinity(0))}; runs per size: {ns.runs}; "
           f"jobs: {ns.jobs or 'default'}; combined: {ns.combined}; advocates: {ns.advocates}; "
           f"load average: {os.getloadavg()[0]:.1f}")
@@ -127,7 +138,7 @@ def main() -> None:
                 first["rerun"] = rerun["wall"]
                 first["mb"] = folder_mb(out)
                 if ns.combined:
-                    first["combined_mb"] = (out / "combined.pdf").stat().st_size / 1e6
+                    first["combined_mb"] = next(out.glob("*/combined.pdf")).stat().st_size / 1e6
                 rows.append(first)
                 subprocess.run(["rm", "-rf", str(out)], check=True)
 
@@ -137,6 +148,32 @@ def main() -> None:
                   f"{med['single_mb']:>11.0f} {med['mb']:>9.1f} {med['rerun']:>8.2f}"
                   + (f"   combined {med['combined_mb']:.1f} MB" if ns.combined else ""))
             print(f"{'':>10} tool said: {rows[len(rows) // 2]['said']}")
+
+
+def compare_history(ns) -> None:
+    print(f"cores: {len(os.sched_getaffinity(0))}; runs per size: {ns.runs} (alternating); "
+          f"load average: {os.getloadavg()[0]:.1f}")
+    print(f"{'recipients':>10} {'history s':>10} {'none s':>8} {'ratio':>6} {'history cpu':>11} {'none cpu':>9} "
+          f"{'cpu ratio':>9} {'max proc MB':>11}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(x) for x in ns.sizes.split(",")):
+            people = Path(tmp) / f"people-{n}.csv"
+            make_csv(people, n, ns.advocates)
+            got: dict[str, list[dict]] = {"history": [], "none": []}
+            for k in range(ns.runs):
+                for mode in ("history", "none") if k % 2 == 0 else ("none", "history"):
+                    out = Path(tmp) / f"out-{n}-{k}-{mode}"
+                    cmd = [sys.executable, "build_guide.py", "packet", "--recipients", str(people), "--out", str(out),
+                           "--date", "2026-12-01"] + (["--no-history"] if mode == "none" else [])
+                    if ns.jobs:
+                        cmd += ["--jobs", str(ns.jobs)]
+                    got[mode].append(run_once(cmd))
+                    subprocess.run(["rm", "-rf", str(out)], check=True)
+            med = {mode: {key: statistics.median(r[key] for r in rows) for key in ("wall", "cpu", "single_mb")}
+                   for mode, rows in got.items()}
+            h, z = med["history"], med["none"]
+            print(f"{n:>10} {h['wall']:>10.2f} {z['wall']:>8.2f} {h['wall'] / z['wall']:>6.3f} {h['cpu']:>11.2f} "
+                  f"{z['cpu']:>9.2f} {h['cpu'] / z['cpu']:>9.3f} {h['single_mb']:>11.0f}")
 
 
 if __name__ == "__main__":

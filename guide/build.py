@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import DEFAULT_CONTENT, BuildOptions, select_sections, slug
-from .pdf import atomic_write, load_content, render_guide
+from .content import DEFAULT_CONTENT, BuildOptions, content_inputs, select_sections, slug
+from .pdf import atomic_write, check_output, load_content, render_guide
 
 DEFAULT_OUT_DIR = Path("out")
 
@@ -31,11 +31,17 @@ def default_name(guide_title: str, options: BuildOptions) -> str:
 
 
 def build(content_dir: Path | str = DEFAULT_CONTENT, out: Path | str | None = None,
-          options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Build one guide PDF and write it atomically; return where, how many pages, how long."""
+          options: BuildOptions = BuildOptions(), *, force: bool = False) -> BuildResult:
+    """Build one guide PDF and write it atomically; return where, how many pages, how long.
+
+    The output guard runs before rendering (a refused --out costs no build): never a device, FIFO or
+    folder, never one of the content's own files, and a file that is not a PDF only with ``force``.
+    """
     start = time.perf_counter()
     guide = load_content(content_dir)
-    pdf, pages = render_guide(guide, options)
     path = Path(out) if out is not None else DEFAULT_OUT_DIR / default_name(guide.title, options)
-    atomic_write(path, pdf)
+    inputs = content_inputs(content_dir, (guide.brand.logo if guide.brand else None,))
+    check_output(path, protect=inputs, force=force)
+    pdf, pages = render_guide(guide, options)
+    atomic_write(path, pdf, protect=inputs, force=force)
     return BuildResult(path, pdf, pages, time.perf_counter() - start)

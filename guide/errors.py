@@ -57,3 +57,17 @@ class InputError(GuideError):
     """A PDF given to read (diff) is missing or cannot be opened."""
 
     exit_code = 2
+
+
+class InputRefused(InputError):
+    """A file we were asked to read is not a bounded regular file (or is not where it may be); names it."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class OutputRefused(OutputError):
+    """The place asked for is not ours to write (a device, an input, a file that is not a PDF); one line."""
+
+    exit_code = 2

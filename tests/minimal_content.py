@@ -15,7 +15,7 @@ subtitle: A guide for tests
 language: en-US
 edition: First edition
 version: "1.0"
-last_reviewed: 2026-11-27
+review: {reviewed_by: {name: Bea Checker, credentials: MD}, date: 2026-11-27, next: 2099-11-27}
 author:
   name: Ann Writer
   role: Nurse

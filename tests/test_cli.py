@@ -78,7 +78,9 @@ def test_new_writes_a_folder_that_checks_and_builds(tmp_path, monkeypatch, capsy
                     "sections/your-choices.yaml"]
     assert [p.name for p in tmp_path.iterdir()] == ["my guide"]  # no temp folder left beside it
     assert main(["check", "--content", "my guide"]) == 0
-    assert "warning" not in capsys.readouterr().err  # no grade or uncited-reference warnings either
+    # no grade warnings; the one warning says that no clinician has reviewed it yet
+    assert capsys.readouterr().err == ("my guide/guide.yaml:9: warning: review.reviewed_by: not yet medically "
+                                       "reviewed (review.reviewed_by names no one)\n")
     assert main(["build", "--content", "my guide"]) == 0
     assert Path("out/your-guide-s-title.pdf").is_file()
 

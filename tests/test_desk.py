@@ -165,9 +165,9 @@ BAD_JSON = [
     ({"sections": []}, 422, "sections", "choose at least one section"),
     ({"for": "x" * 81}, 422, "for", "is 81 characters long; at most 80 allowed"),
     ({"for": 7}, 422, "for", "must be text"),
-    ({"for": "王小明"}, 422, "for",
-     "character '王' (U+738B CJK UNIFIED IDEOGRAPH-738B, Han script) cannot be drawn by Atkinson Hyperlegible or "
-     "Guide Sans; give the name in Latin letters"),
+    ({"for": "王芳"}, 422, "for",
+     "character '王' (U+738B CJK UNIFIED IDEOGRAPH-738B, Han (Chinese characters) script) cannot be drawn by the "
+     "fonts Atkinson Hyperlegible and Guide Sans; give the name in Latin letters"),
     ({"advocate": "y" * 121}, 422, "advocate", "is 121 characters long; at most 120 allowed"),
     ({"note": "z" * 601}, 422, "note", "is 601 characters long; at most 600 allowed"),
     ({"colour": "red"}, 422, "colour", "unknown field; the fields are: paper, large_print, sections, for, "
@@ -199,13 +199,13 @@ def test_every_api_problem_in_one_answer(client):
 
 
 def test_bad_form_is_shown_again_with_messages_beside_the_fields(client):
-    evil = "<script>alert(1)</script> 王小明"
+    evil = "<script>alert(1)</script> 王芳"
     r = client.post("/guide.pdf", data={"for": evil, "paper": "letter", "sections": ["symptoms"], "action": "preview"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
     html = r.text
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'aria-invalid="true"' in html and 'id="e-for"' in html
-    assert "cannot be drawn by Atkinson Hyperlegible or Guide Sans" in html
+    assert "cannot be drawn by the fonts Atkinson Hyperlegible and Guide Sans" in html
     assert 'role="alert"' in html
     # the choices made are kept: symptoms ticked, the others not
     assert 'value="symptoms" checked' in html and 'value="treatment" checked' not in html

@@ -124,7 +124,8 @@ def test_cli_refuses_a_name_the_font_cannot_draw(tmp_path, capsys):
     target = tmp_path / "x.pdf"
     assert main(["--for", "王小明", "--out", str(target)]) == 2
     err = capsys.readouterr().err
-    assert "--for: character '王' (U+738B CJK UNIFIED IDEOGRAPH-738B, Han script) cannot be drawn by Atkinson Hyperlegible or Guide Sans; give the name in Latin letters" in err
+    assert ("--for: character '王' (U+738B CJK UNIFIED IDEOGRAPH-738B, Han (Chinese characters) script) cannot be "
+            "drawn by the fonts Atkinson Hyperlegible and Guide Sans; give the name in Latin letters") in err
     assert not target.exists()
 
 

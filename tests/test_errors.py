@@ -86,7 +86,25 @@ def test_2_a_wrong_date_is_named_by_the_loader(here):
     assert problems(here, guide_yaml=GUIDE.replace("2026-11-27", "2026-13-45")) == [
         "content/guide.yaml:6: '2026-13-45' is not a valid date"]
     assert problems(here, guide_yaml=GUIDE.replace("2026-11-27", "next week")) == [
-        "content/guide.yaml:6: last_reviewed: must be a date like 2026-11-27, not 'next week'"]
+        "content/guide.yaml:6: review.date: must be a date like 2026-11-27, not 'next week'"]
+
+
+REVIEW = "review: {reviewed_by: {name: Bea Checker, credentials: MD}, date: 2026-11-27, next: 2099-11-27}"
+
+
+@pytest.mark.parametrize("review, expected", [
+    ("last_reviewed: 2026-11-27",
+     ["content/guide.yaml:1: review: required key is missing",
+      "content/guide.yaml:6: last_reviewed: was replaced by the review record; write review: {reviewed_by: "
+      "{name, credentials} or null, date, next} (reviewed_by: null until a clinician has checked the facts)"]),
+    ("review: {reviewed_by: {name: Dr X}, date: 2026-11-27, next: 2026-01-01, when: soon}",
+     ["content/guide.yaml:6: review.when: unknown key 'when'; allowed keys: date, reviewed_by, next",
+      "content/guide.yaml:6: review.reviewed_by.credentials: required key is missing",
+      "content/guide.yaml:6: review.next: must come after review.date (2026-11-27), not 2026-01-01"]),
+    ("review: {reviewed_by: null}", ["content/guide.yaml:6: review.date: required key is missing"]),
+])
+def test_2_the_review_record_is_checked_in_one_pass(here, review, expected):
+    assert problems(here, guide_yaml=GUIDE.replace(REVIEW, review)) == expected
 
 
 # 3 ---------------------------------------------------------------------------------------------
@@ -180,12 +198,15 @@ def test_7_characters_the_font_cannot_draw(here):
     text = HEAD + '  - paragraph: "We hope you feel better soon \U0001F600 and rest."\n'
     title = GUIDE.replace("title: Test Guide", "title: Test 指南")
     assert problems(here, sections__basics_yaml=text, guide_yaml=title) == [
-        "content/guide.yaml:1: title: character '指' (U+6307 CJK UNIFIED IDEOGRAPH-6307, Han script) cannot be drawn by "
-        'Atkinson Hyperlegible or Guide Sans, in "Test 指南"',
-        "content/guide.yaml:1: title: character '南' (U+5357 CJK UNIFIED IDEOGRAPH-5357, Han script) cannot be drawn by "
-        'Atkinson Hyperlegible or Guide Sans, in "Test 指南"',
-        "content/sections/basics.yaml:4: blocks[0].paragraph: character '\U0001F600' (U+1F600 GRINNING FACE, emoji script) "
-        'cannot be drawn by Atkinson Hyperlegible or Guide Sans, in "…ou feel better soon \U0001F600 and rest."',
+        "content/guide.yaml:1: title: character '指' (U+6307 CJK UNIFIED IDEOGRAPH-6307, Han (Chinese characters) "
+        'script) cannot be drawn by the fonts Atkinson Hyperlegible and Guide Sans, in "Test 指南"; write it in '
+        "Latin letters or leave it out",
+        "content/guide.yaml:1: title: character '南' (U+5357 CJK UNIFIED IDEOGRAPH-5357, Han (Chinese characters) "
+        'script) cannot be drawn by the fonts Atkinson Hyperlegible and Guide Sans, in "Test 指南"; write it in '
+        "Latin letters or leave it out",
+        "content/sections/basics.yaml:4: blocks[0].paragraph: character '\U0001F600' (U+1F600 GRINNING FACE, emoji "
+        'script) cannot be drawn by the fonts Atkinson Hyperlegible and Guide Sans, in "…ou feel better soon '
+        '\U0001F600 and rest."; write it in Latin letters or leave it out',
     ]
 
 
@@ -346,17 +367,16 @@ def test_check_debug_shows_a_traceback(here, capsys):
     assert "Traceback (most recent call last)" in capsys.readouterr().err
 
 
-def test_check_clean_content_exits_0_and_warns_about_uncited_references(here, capsys):
+def test_check_clean_content_exits_0_and_notes_uncited_references(here, capsys):
     refs = REFERENCES + '  - key: gamma\n    text: "Gamma, C. (2003). Never cited."\n'
     write_content(here, references_yaml=refs)
     assert main(["check", "--content", "content"]) == 0
     out = capsys.readouterr()
-    assert out.err == ("content/references.yaml:6: warning: references[2].key: reference 'gamma' is never cited; "
-                       "cite it as [@gamma] or remove it\n")
+    assert out.err == ""   # an uncited reference is information, not a push to cite it somewhere
     assert out.out.splitlines() == [
         "content OK: 4 sections, 2 glossary terms, 3 references",
         "reading grade (Flesch–Kincaid) of the whole guide: 0.3; target 8; 0 of 3 sections above it",
-        "1 warning; warnings do not stop a build",
+        "info: references listed but not cited: 3; that is fine for a reading list",
     ]
 
 

@@ -35,7 +35,7 @@ from guide.mail import (
     parse_window,
     usps_text,
 )
-from guide.mail import MANIFEST, REJECTS, RowChecker, make_packets, map_header, read_rows
+from guide.mail import INPUT, MANIFEST, REJECTS, RUN_JSON, SKIPPED, RowChecker, make_packets, map_header, read_rows
 from guide.pdf import Edition, letter_parts, packet_pdf
 from guide.layout import font_problem
 from guide.tagging import check_accessibility, read_tree
@@ -55,7 +55,7 @@ ROWS = [  # spreadsheet row numbers start at 2 (the header is row 1)
     ["", "", "", "", "", "", "", "", ""],                                                              # 10 blank
     ["Eve Ohio", "11 Elm St", "", "Dayton", "Ohio", "4540", "", "", ""],                              # 11 2 reasons
 ]
-GOOD = {2: "ANN SMITH", 3: "B ANN B CO", 4: "JOSÉ MÜLLER-ŁUKASZ", 9: "ETC/PASSWD"}
+GOOD = {2: "ANN SMITH", 3: "B ANN B CO", 4: "JOSÉ MÜLLER ŁUKASZ", 9: "ETC PASSWD"}
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = True) -> Path:
@@ -81,9 +81,8 @@ def run(tmp_path_factory):
     """One uninterrupted run (one process, with the print file) shared by the tests below."""
     base = tmp_path_factory.mktemp("packets")
     people = write_csv(base / "people.csv", HEADER, ROWS)
-    out = base / "out"
-    summary = make_packets(CONTENT, people, out, day=DAY, jobs=1, combined=out / "combined.pdf")
-    return people, out, summary
+    summary = make_packets(CONTENT, people, base / "out", day=DAY, jobs=1, combined=True)
+    return people, summary.folder, summary   # the run's own folder, out/<run-id>/
 
 
 def test_the_right_rows_are_built_and_rejected(run):
@@ -109,7 +108,8 @@ def test_file_names_come_from_row_and_ascii_slug(run):
     names = {int(r["row"]): r["file"] for r in manifest(out)}
     assert names == {2: "000002-ann-smith.pdf", 3: "000003-b-ann-b-co.pdf",
                      4: "000004-jose-muller-ukasz.pdf", 9: "000009-etc-passwd.pdf"}
-    assert sorted(p.name for p in out.iterdir()) == sorted([*names.values(), "combined.pdf", MANIFEST, REJECTS])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names.values(), "combined.pdf", MANIFEST, REJECTS,
+                                                            SKIPPED, INPUT, RUN_JSON])
 
 
 def test_manifest_hashes_pages_and_metadata_match_the_files(run):
@@ -211,29 +211,29 @@ def test_combined_print_file_has_every_packet_in_mailing_order(run):
 def test_resumed_run_gives_the_same_files(run, tmp_path):
     """Interrupted: two packets gone, the manifest cut mid-line, a temp file left; resumed on 2 processes."""
     people, out, _ = run
-    resumed = tmp_path / "out"
-    shutil.copytree(out, resumed)
+    shutil.copytree(out.parent, tmp_path / "out")   # the output folder: its runs and the history
+    resumed = tmp_path / "out" / out.name
     (resumed / "combined.pdf").unlink()
     (resumed / "000004-jose-muller-ukasz.pdf").unlink()
     (resumed / "000009-etc-passwd.pdf").unlink()
     text = (resumed / MANIFEST).read_text(encoding="utf-8")
     (resumed / MANIFEST).write_text(text[: text.index("000004")] + "0000", encoding="utf-8")
     (resumed / ".000009-etc-passwd.pdf.x1.guide-tmp").write_bytes(b"half a PDF")
-    summary = make_packets(CONTENT, people, resumed, day=DAY, jobs=2, combined=resumed / "combined.pdf")
+    summary = make_packets(CONTENT, people, resumed.parent, day=DAY, jobs=2, combined=resumed / "combined.pdf")
     assert (summary.built, summary.skipped, summary.rejected) == (2, 2, 5)
     assert files(resumed) == files(out)   # packets, manifest (no duplicates), rejects, print file
-    again = make_packets(CONTENT, people, resumed, day=DAY, jobs=2)
+    again = make_packets(CONTENT, people, resumed.parent, day=DAY, jobs=2)
     assert (again.built, again.skipped, again.editions) == (0, 4, 0)
     assert len(manifest(resumed)) == 4
 
 
 def test_a_damaged_packet_is_rebuilt_not_skipped(run, tmp_path):
     people, out, _ = run
-    copy = tmp_path / "out"
-    shutil.copytree(out, copy)
+    shutil.copytree(out.parent, tmp_path / "out")
+    copy = tmp_path / "out" / out.name
     with open(copy / "000002-ann-smith.pdf", "ab") as fh:
         fh.write(b"garbage")
-    summary = make_packets(CONTENT, people, copy, day=DAY, jobs=1)
+    summary = make_packets(CONTENT, people, copy.parent, day=DAY, jobs=1)
     assert (summary.built, summary.skipped) == (1, 3)
     assert (copy / "000002-ann-smith.pdf").read_bytes() == (out / "000002-ann-smith.pdf").read_bytes()
     assert files(copy)[MANIFEST] == files(out)[MANIFEST]
@@ -244,25 +244,25 @@ def test_killed_run_resumes_to_the_same_files(tmp_path):
     rows = [[f"Person {i}", f"{i} Main St", "", "Akron", "OH", "44308", "", "", ""] for i in range(40)]
     people = write_csv(tmp_path / "people.csv", HEADER, rows)
     whole, killed = tmp_path / "whole", tmp_path / "killed"
-    make_packets(CONTENT, people, whole, day=DAY, jobs=1)
+    whole = make_packets(CONTENT, people, whole, day=DAY, jobs=1).folder
     cmd = [sys.executable, str(ROOT / "build_guide.py"), "packet", "--recipients", str(people),
            "--out", str(killed), "--date", DAY.isoformat(), "--jobs", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
-            if (killed / MANIFEST).exists() and len(manifest(killed)) >= 3:
+            if (killed / whole.name / MANIFEST).exists() and len(manifest(killed / whole.name)) >= 3:
                 break
             time.sleep(0.01)
         assert proc.poll() is None, "the run finished before it could be killed"
         os.killpg(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
-    done_before = len(manifest(killed))
+    done_before = len(manifest(killed / whole.name))
     assert 3 <= done_before < 40
     summary = make_packets(CONTENT, people, killed, day=DAY, jobs=2)
     assert summary.skipped >= done_before and summary.built + summary.skipped == 40
-    assert files(killed) == files(whole)
+    assert files(summary.folder) == files(whole)
 
 
 def test_one_letter_alone_or_in_a_batch_gives_the_same_packet(guide_model):
@@ -317,8 +317,14 @@ def test_bom_and_first_last_name(tmp_path, guide_model):
 
 
 @pytest.mark.parametrize("raw, expect", [
-    ("O'Brien", "OBRIEN"), ("St. Louis", "ST LOUIS"), ("Müller-Łukasz", "MÜLLER-ŁUKASZ"),
+    ("O'Brien", "OBRIEN"), ("St. Louis", "ST LOUIS"), ("Müller-Łukasz", "MÜLLER ŁUKASZ"),
     ("Apt #4, Bldg 2", "APT 4 BLDG 2"), ("  1 Main   St. ", "1 MAIN ST"),
+    # USPS Publication 28: the hyphen of a house-number range stays (Appendix D1), as do fractions,
+    # decimals and hyphenated unit numbers; punctuation is "normally limited to periods, slashes, and
+    # hyphens" (section 231); Puerto Rico examples keep their diacritics
+    ("112-10 Bronx Rd", "112-10 BRONX RD"), ("123 1/2 Main St", "123 1/2 MAIN ST"), ("39.2 Rd", "39.2 RD"),
+    ("Apt 4-B", "APT 4-B"), ("N6W23001 Bluemound Rd.", "N6W23001 BLUEMOUND RD"), ("Vía Angélica", "VÍA ANGÉLICA"),
+    ("1/2 Mile Rd, Ste. 3", "1/2 MILE RD STE 3"), ("Main St./Elm", "MAIN ST ELM"),
 ])
 def test_usps_text(raw, expect):
     assert usps_text(raw) == expect
@@ -344,7 +350,7 @@ def test_letter_settings_errors_are_located(tmp_path):
         f"{f}:7: window.top: must be from 0.5 to 3 inches, not 9",
         f"{f}:8: address_size: must be from 10 to 12 pt (USPS), not 14",
         f"{f}:9: colour: unknown key 'colour'; allowed keys: salutation, body, closing, signer, date, window, "
-        "address_size",
+        "address_size, imb",
     ])
 
 
@@ -378,7 +384,8 @@ def test_recipients_file_problems_are_located(tmp_path, guide_model):
                        .encode("latin-1"))
     with pytest.raises(ContentError) as err:
         list(read_rows(latin1))
-    assert str(err.value) == f"{latin1}:3: not UTF-8 text; save the file as 'CSV UTF-8'"
+    assert str(err.value) == (f"{latin1}:3: not UTF-8 text; save the file as 'CSV UTF-8', or for Excel's "
+                              "'CSV (Comma delimited)' run with --encoding cp1252")
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     with pytest.raises(ContentError) as err:
@@ -389,8 +396,8 @@ def test_recipients_file_problems_are_located(tmp_path, guide_model):
 def test_window_geometry_is_a_setting(tmp_path):
     people = write_csv(tmp_path / "p.csv", ["name", "address1", "city", "state", "zip"],
                        [["Ann Lee", "1 Main St", "Akron", "OH", "44308"]])
-    make_packets(CONTENT, people, tmp_path / "o", day=DAY, jobs=1, window="0.9,2.0,3.5,1.0")
-    page = PdfReader(tmp_path / "o" / "000002-ann-lee.pdf").pages[0]
+    folder = make_packets(CONTENT, people, tmp_path / "o", day=DAY, jobs=1, window="0.9,2.0,3.5,1.0").folder
+    page = PdfReader(folder / "000002-ann-lee.pdf").pages[0]
     text, x, y, size, _ = next(r for r in text_runs(page) if r[0] == "ANN LEE")
     assert x == pytest.approx(0.9 * inch)
     assert float(page.mediabox.height) - y - pdfmetrics.getAscent(ADDRESS_FONT, size) == pytest.approx(2.0 * inch)

@@ -66,7 +66,7 @@ def page_numbers_by_half(sheet, width: float) -> tuple[str | int, str | int]:
         number = PAGE_N_OF_M.search(joined)
         if number:
             found.append(int(number.group(1)))
-        elif "Version" in joined and "Last reviewed" in joined:
+        elif "Version" in joined and "medically reviewed" in joined:
             found.append("cover")
         elif "Written by" in joined:
             found.append("back")
@@ -148,7 +148,7 @@ def test_padding_adds_notes_pages_before_the_back_cover(shop):
     assert pad > 0, "the default guide should need padding, or this test proves nothing"
     texts = [p.extract_text() for p in shop.pages]
     # a notes page says nothing but its running header and footer and the word "Notes"
-    running = {"Stage IV Mesothelioma", "First edition \u00b7 Reviewed 27 November 2026"}
+    running = {"Stage IV Mesothelioma", "First edition \u00b7 Not yet medically reviewed"}
     notes = [i + 1 for i, t in enumerate(texts)
              if [line for line in t.splitlines() if line not in running and not PAGE_N_OF_M.match(line)] == ["Notes"]]
     assert notes == list(range(n - pad, n))

@@ -437,7 +437,9 @@ def test_citations_print_sorted():
 
 def test_expected_links_count_every_citation(guide):
     cites, terms = v.expected_links(guide)
-    assert set(cites) == {str(r.number) for r in guide.references}
+    # references 1, 3 and 14 are a reading list: the source ties no statement to them
+    reading_list = {"pass-2005", "vumc-2013", "moore-2008"}
+    assert set(cites) == {str(r.number) for r in guide.references if r.key not in reading_list}
     assert sum(terms.values()) >= len(terms) > 0
 
 

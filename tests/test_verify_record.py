@@ -216,11 +216,14 @@ def packets(tmp_path_factory):
     with open(root / "r.csv", "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([["name", "address1", "city", "state", "zip", "edition", "advocate"], *rows])
     out = root / "out"
-    make_packets(CONTENT, root / "r.csv", out, day=dt.date(2026, 12, 1), jobs=1, combined=out / "combined.pdf")
-    return out
+    summary = make_packets(CONTENT, root / "r.csv", out, day=dt.date(2026, 12, 1), jobs=1,
+                           combined=out / "combined.pdf")
+    assert summary.built == 2
+    return summary.folder   # the run's own folder, out/<run-id>/; the print file stays where it was asked for
 
 
 def test_each_packet_verifies_with_its_letter_and_guide(packets, capsys):
+    assert len(sorted(packets.glob("0*.pdf"))) == 2
     for path in sorted(packets.glob("0*.pdf")):
         code, data = run_json(capsys, path)
         assert code == 0, [c for c in data["checks"] if c["status"] != "pass"]
@@ -247,10 +250,10 @@ def test_a_packet_checked_as_another_edition_is_one_fail(packets, capsys):
 
 
 def test_the_print_file_verifies_piece_by_piece(packets, capsys):
-    code, data = run_json(capsys, packets / "combined.pdf")
+    code, data = run_json(capsys, packets.parent / "combined.pdf")
     assert code == 0, [c for c in data["checks"] if c["status"] != "pass"]
     names = [c["name"] for c in data["checks"]]
     assert {"letters", "pieces", "edition-1/text", "edition-2/regimens", "edition-2/footer"} <= set(names)
     assert data["built_with"]["kind"] == "print-file" and data["built_with"]["pieces"] == 2
     # edition options make no sense for a file of many editions: an option error
-    assert run_json(capsys, packets / "combined.pdf", "--large-print")[0] == 2
+    assert run_json(capsys, packets.parent / "combined.pdf", "--large-print")[0] == 2

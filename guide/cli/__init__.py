@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -26,6 +27,7 @@ COMMANDS = {
     "serve": ("._serve", "start the advocate desk, a local web page"),
     "desk-log": ("._desk_log", "count the desk's handouts per day and edition"),
     "diff": ("._diff", "show what changed between two built PDFs"),
+    "mailings": ("._mailings", "the mailing history: runs, find, export"),
 }
 
 
@@ -122,7 +124,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         return answer(argv, str(exc)) if answer is not None else 2
     debug = getattr(args, "debug", False)
     try:
-        return _command(args.command).run(args)
+        code = _command(args.command).run(args)
+        sys.stdout.flush()  # here, so a closed pipe (`check | head -0`) is caught below, not at exit
+        return code
+    except BrokenPipeError:  # the reader went away: stop quietly (the pattern the Python docs give)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

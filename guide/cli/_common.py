@@ -54,3 +54,18 @@ def edition_options(args) -> BuildOptions:
 
 def option_problem(option: str, message: str) -> Problem:
     return Problem(option, 0, "", message)
+
+
+def review_warning(content: Path):
+    """Say on stderr, as check does, when the content is unreviewed or its review is overdue;
+    return the problem (None when the review is current)."""
+    import datetime as dt
+    import sys
+
+    from ..content import format_warning, review_status
+
+    problem = review_status(content, dt.date.today())
+    if problem is not None:
+        print(format_warning(problem), file=sys.stderr)
+        sys.stderr.flush()
+    return problem

@@ -82,7 +82,8 @@ def run(args) -> int:
 
 
 def _run(args) -> int:
-    from ..content import select_sections
+    from ..content import read_input, select_sections
+    from ..errors import InputRefused
     from ..pdf import load_content
     from ..verify import Check, Report, verify_file
 
@@ -91,11 +92,10 @@ def _run(args) -> int:
     if "sections" in given:
         select_sections(guide, tuple(given["sections"]))   # an unknown id is an option error (exit 2)
     path = Path(args.pdf)
-    try:
-        pdf = path.read_bytes()
-    except OSError as exc:
-        report = Report([Check("file", False, f"cannot read {path}: {exc.strerror or exc}")],
-                        input_error=str(exc.strerror or exc))
+    try:  # a bounded regular file only: a FIFO, /dev/zero or a 5 GB sparse file is refused at once
+        pdf = read_input(path, "pdf")
+    except InputRefused as exc:
+        report = Report([Check("file", False, f"cannot read {path}: {exc.reason}")], input_error=str(exc))
     else:
         report = verify_file(pdf, guide, given, rebuild=args.rebuild, accessibility=args.accessibility,
                              letter=_letter_expect(content_dir(args), guide))
@@ -134,7 +134,7 @@ def document(args, report) -> dict:
 
 def _emit(args, report) -> None:
     if args.junit:
-        write_junit(Path(args.junit), report, str(args.pdf))
+        write_junit(Path(args.junit), report, str(args.pdf), protect=_inputs(args))
     if args.json:
         print(json.dumps(document(args, report), ensure_ascii=False, indent=2))
     else:
@@ -165,7 +165,14 @@ def usage_error(argv: list[str], message: str) -> int:
     return 2
 
 
-def write_junit(path: Path, report, pdf: str) -> None:
+def _inputs(args) -> list:
+    """What the report may not be written over: the PDF checked and the content's files."""
+    from ..content import content_inputs
+
+    return content_inputs(content_dir(args), (args.pdf,))
+
+
+def write_junit(path: Path, report, pdf: str, protect=()) -> None:
     """JUnit XML: one testsuite, one testcase per check; <failure> with its detail, <skipped> for skips."""
     import xml.etree.ElementTree as ET
 
@@ -187,4 +194,4 @@ def write_junit(path: Path, report, pdf: str) -> None:
                       skipped=suite.get("skipped"))
     root.append(suite)
     ET.indent(root)
-    atomic_write(path, ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    atomic_write(path, ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n", protect=protect)

@@ -1,6 +1,6 @@
-"""A validated guide in, advice out: each section's reading grade and the references never cited.
+"""A validated guide in, advice out: each section's reading grade, and the references never cited (information).
 
-These are warnings for writers, not errors: they never stop a build or change the exit code
+These are for writers, not errors: they never stop a build or change the exit code
 of ``check``. Each points at a place in the content as ``file:line: key.path: message``.
 
 Reading grade is Flesch–Kincaid: 0.39 × words per sentence + 11.8 × syllables per word
@@ -21,7 +21,7 @@ from typing import Any
 
 from . import models as m
 from ..errors import ContentError, Problem
-from ._yaml import YList, YMap, line_of, load_file
+from ._yaml import YMap, line_of, load_file
 from ._checker import shown_path
 
 DEFAULT_GRADE_TARGET = 8.0  # NIH: patient materials at grade 8 or below
@@ -131,17 +131,11 @@ def format_warning(p: Problem) -> str:
     return f"{where}: warning: {p.path}: {p.message}" if p.path else f"{where}: warning: {p.message}"
 
 
-def uncited_warnings(guide: m.Guide, cited: set[str], content_dir: Path | str) -> list[Problem]:
-    """References that nothing in the guide cites (they still print in the reference list)."""
-    file = Path(content_dir) / "references.yaml"
-    raw = _raw(file)
-    items = raw.get("references") if isinstance(raw, YMap) else None
-    where = {r.get("key"): (i, line_of(r, "key")) for i, r in enumerate(items if isinstance(items, YList) else ())
-             if isinstance(r, YMap)}
-    out = []
-    for ref in guide.references:
-        if ref.key not in cited:
-            i, line = where.get(ref.key, (ref.number - 1, 0))
-            out.append(Problem(shown_path(file), line, f"references[{i}].key",
-                               f"reference {ref.key!r} is never cited; cite it as [@{ref.key}] or remove it"))
-    return out
+def uncited_info(guide: m.Guide, cited: set[str]) -> str | None:
+    """The references nothing cites, as information: a citation means the reference is a
+    source for that statement, so a reference the source ties to no statement stays uncited
+    and prints in the list as reading."""
+    numbers = [str(r.number) for r in guide.references if r.key not in cited]
+    if not numbers:
+        return None
+    return f"references listed but not cited: {', '.join(numbers)}; that is fine for a reading list"

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import models as m
-from ..errors import Problem
 from ._checker import Checker, _also, _claim_id, _join, _type_name, slug
-from ._yaml import line_of
+from ._yaml import line_of, quoted
 
 BLOCK_KINDS = ("paragraph", "bullets", "checklist", "callout", "regimens", "glossary", "references")
 
@@ -32,7 +31,7 @@ def _blocks(c: Checker, value: Any, parent: Any, key: Any, path: str,
         builder = _BLOCK_BUILDERS.get(kind)
         if builder is None:
             hint = difflib.get_close_matches(kind, BLOCK_KINDS, n=1)
-            c.add(raw, kind, _join(p, kind), f"unknown block kind {kind!r}"
+            c.add(raw, kind, _join(p, kind), f"unknown block kind {quoted(kind)}"
                   + (f"; did you mean {hint[0]!r}?" if hint else f"; valid kinds: {', '.join(BLOCK_KINDS)}"))
             continue
         block = builder(c, body, raw, kind, _join(p, kind), seen_ids)
@@ -142,7 +141,7 @@ def _regimens(c, body, parent, key, path, seen_ids):
     body = c.mapping(body, parent, key, path, ["rows"], ["caption"])
     if body is None:
         return None
-    caption = c.text(body["caption"], body, "caption", _join(path, "caption"), 300) if "caption" in body else ""
+    caption = c.text(body["caption"], body, "caption", _join(path, "caption"), 400) if "caption" in body else ""
     rows_path = _join(path, "rows")
     raw_rows = c.seq(body.get("rows"), body, "rows", rows_path) if "rows" in body else None
     rows = []
@@ -166,23 +165,10 @@ def _regimens(c, body, parent, key, path, seen_ids):
         if "year" in r:
             y = r["year"]
             if isinstance(y, bool) or not isinstance(y, int) or not 1900 <= y <= 2100:
-                c.add(r, "year", _join(p, "year"), f"must be a year like 2003, not {y!r}")
+                c.add(r, "year", _join(p, "year"), f"must be a year like 2003, not {quoted(y)}")
             else:
                 year = y
-        refs_raw = c.seq(r["refs"], r, "refs", _join(p, "refs"))
-        refs = []
-        for j, k in enumerate(refs_raw or ()):
-            if not isinstance(k, str):
-                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"must be a reference key, not {_type_name(k)}")
-            elif k not in c.ref_keys:
-                hint = difflib.get_close_matches(k, sorted(c.ref_keys), n=1)
-                c.add(refs_raw, j, _join(_join(p, "refs"), j), f"{k!r} names no reference in references.yaml"
-                      + (f"; did you mean {hint[0]!r}?" if hint else ""))
-            else:
-                refs.append(k)
-                c.cited.add(k)
-                c.first_use.setdefault("cite", Problem(c.file, line_of(refs_raw, j), _join(_join(p, "refs"), j),
-                                                       f"source {k!r}"))
+        refs = c.ref_list(r["refs"], r, "refs", _join(p, "refs"))
         if len(c.problems) > before:
             ok = False
             continue

@@ -7,6 +7,8 @@ from typing import Any
 
 from . import models as m
 from ._checker import Checker, Loader, _content_path, _join
+from ._image import image_problem
+from ._yaml import quoted
 
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -17,14 +19,14 @@ def _colour(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> m.Colour 
         return None
     rgb = body["rgb"]
     if not isinstance(rgb, str) or not HEX_RE.match(rgb):
-        c.add(body, "rgb", _join(path, "rgb"), f"must be a colour like \"#1f4e79\", not {rgb!r}")
+        c.add(body, "rgb", _join(path, "rgb"), f"must be a colour like \"#1f4e79\", not {quoted(rgb)}")
         return None
     cmyk = None
     if "cmyk" in body:
         v = body["cmyk"]
         if (not isinstance(v, list) or len(v) != 4
                 or any(isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= 1 for x in v)):
-            c.add(body, "cmyk", _join(path, "cmyk"), f"must be four numbers from 0 to 1 [c, m, y, k], not {v!r}")
+            c.add(body, "cmyk", _join(path, "cmyk"), f"must be four numbers from 0 to 1 [c, m, y, k], not {quoted(v)}")
             return None
         cmyk = tuple(float(x) for x in v)
     return m.Colour(rgb.lower(), cmyk)
@@ -111,6 +113,10 @@ def _brand(ld: Loader) -> m.Brand | None:
     logo = None
     if body.get("logo") is not None:
         logo = _content_path(c, ld.dir, body["logo"], body, "logo", "logo", (".png", ".jpg", ".jpeg"))
+        problem = image_problem(logo) if logo else None  # decoded now, so a bad logo never reaches a run
+        if problem:
+            c.add(body, "logo", "logo", f"{quoted(body['logo'])} {problem}")
+            logo = None
     ld.finish(c)
     if name and tagline and len(colours) == len(COLOUR_ROLES):
         return m.Brand(name, tagline, colours, help_title, tuple(help_items),

@@ -12,8 +12,8 @@ from typing import Any
 
 from . import models as m
 from ..errors import ContentError, Problem
-from ._scripts import nfc, undrawable_reason
-from ._yaml import YList, YMap, line_of, load_file
+from ._scripts import script_of
+from ._yaml import YList, YMap, line_of, load_file, quoted
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 INLINE_RE = re.compile(
@@ -23,7 +23,12 @@ INLINE_RE = re.compile(
     r"|\[\[(?P<term>[^\]]*)\]\]"
 )
 MAX_TEXT = 5000
-FONT_NAMES = "Atkinson Hyperlegible or Guide Sans"  # the guide's font and its fallback
+# A file that is not content (a secrets file, /etc/shadow linked in) must not be echoed into CI logs:
+# a value quoted back is cut to _yaml.SHOWN characters, a key is quoted only if it looks like a key, and a
+# file gets at most MAX_UNKNOWN "unknown key" messages (then one line saying how many more).
+MAX_UNKNOWN = 5
+KEY_LIKE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_ -]{0,39}$")
+FONT_NAME = "the fonts Atkinson Hyperlegible and Guide Sans"
 
 
 def slug(text: str) -> str:
@@ -69,6 +74,7 @@ class Checker:
         self.cited: set[str] = set()
         # where the first citation and glossary link are: each needs its list printed somewhere
         self.first_use: dict[str, Problem] = {}
+        self.unknown_keys = 0  # in this file; only the first MAX_UNKNOWN are reported one by one
 
     # -- reporting ------------------------------------------------------------------
     def add(self, container: Any, key: Any, path: str, message: str) -> None:
@@ -82,12 +88,23 @@ class Checker:
             return None
         required, optional = list(required), list(optional)
         allowed = required + optional
-        for k in value:
-            if k not in allowed:
-                hint = difflib.get_close_matches(k, allowed, n=1)
-                msg = f"unknown key {k!r}"
-                msg += f"; did you mean {hint[0]!r}?" if hint else f"; allowed keys: {', '.join(allowed)}"
-                self.add(value, k, _join(path, k), msg)
+        unknown = [k for k in value if k not in allowed]
+        for k in unknown:
+            self.unknown_keys += 1
+            if self.unknown_keys > MAX_UNKNOWN:
+                continue
+            if not KEY_LIKE_RE.match(k):  # a line of some other file, not a mistyped key: do not echo it
+                self.add(value, k, path, f"a line that is not a key of this file ({len(k)} characters, not shown);"
+                                         f" allowed keys: {', '.join(allowed)}")
+                continue
+            hint = difflib.get_close_matches(k, allowed, n=1)
+            msg = f"unknown key {k!r}"
+            msg += f"; did you mean {hint[0]!r}?" if hint else f"; allowed keys: {', '.join(allowed)}"
+            self.add(value, k, _join(path, k), msg)
+        if unknown and self.unknown_keys > MAX_UNKNOWN and self.unknown_keys - len(unknown) <= MAX_UNKNOWN:
+            more = self.unknown_keys - MAX_UNKNOWN
+            self.add(value, None, path, f"{more} more unknown key{'s' if more != 1 else ''} not shown "
+                                        "(is this the right file?)")
         for k in required:
             if k not in value:
                 self.add(value, None, _join(path, k), "required key is missing")
@@ -108,7 +125,7 @@ class Checker:
         if not isinstance(value, str):
             self.add(parent, key, path, f"must be text, not {_type_name(value)}")
             return None
-        value = " ".join(nfc(value).split())  # NFC: decomposed accents compose (what the font draws)
+        value = unicodedata.normalize("NFC", " ".join(value.split()))  # decomposed accents composed
         if not value:
             self.add(parent, key, path, "must not be empty")
             return None
@@ -121,19 +138,22 @@ class Checker:
     def drawable_check(self, value: str, parent: Any, key: Any, path: str) -> None:
         if self.drawable is None:
             return
-        if self.drawable.issuperset(map(ord, value)):
-            return  # the ordinary case, at C speed
         reported: set[str] = set()
         for i, ch in enumerate(value):
             if ord(ch) not in self.drawable and ch not in reported:
                 reported.add(ch)
-                self.add(parent, key, path, undrawable_reason(ch, FONT_NAMES)
-                         + (f", in {_excerpt(value, i)}" if len(value) > 1 else ""))
+                name = unicodedata.name(ch, "unnamed character")
+                shown = repr(ch) if unicodedata.category(ch)[0] in "CZ" else f"'{ch}'"
+                self.add(parent, key, path,
+                         f"character {shown} (U+{ord(ch):04X} {name}, {script_of(ch)} script) cannot be drawn by "
+                         f"{FONT_NAME}" + (f", in {_excerpt(value, i)}" if len(value) > 1 else "")
+                         + "; write it in Latin letters or leave it out")
 
     def ident(self, value: Any, parent: Any, key: Any, path: str) -> str | None:
         if not isinstance(value, str) or not ID_RE.match(value):
             self.add(parent, key, path,
-                     f"must be an id of lowercase letters, digits and hyphens (like 'night-sweats'), not {value!r}")
+                     "must be an id of lowercase letters, digits and hyphens (like 'night-sweats'), "
+                     f"not {quoted(value)}")
             return None
         return value
 
@@ -143,7 +163,7 @@ class Checker:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(parent, key, path,
-                     f"must be a number{' or null' if nullable else ''}, not {_type_name(value)} {value!r}")
+                     f"must be a number{' or null' if nullable else ''}, not {_type_name(value)} {quoted(value)}")
             return None
         if value != value or value in (float("inf"), float("-inf")):
             self.add(parent, key, path, "must be a finite number")
@@ -161,11 +181,30 @@ class Checker:
         if value in valid:
             return enum(value)
         hint = difflib.get_close_matches(str(value), valid, n=1)
-        msg = f"must be one of: {', '.join(valid)} (got {value!r})"
+        msg = f"must be one of: {', '.join(valid)} (got {quoted(value)})"
         if hint:
             msg += f"; did you mean {hint[0]!r}?"
         self.add(parent, key, path, msg)
         return None
+
+    def ref_list(self, value: Any, parent: Any, key: Any, path: str) -> list[str]:
+        """A list of reference keys (a regimen's refs, a section's sources): each must name a
+        reference, and counts as citing it."""
+        items = self.seq(value, parent, key, path)
+        refs = []
+        for j, k in enumerate(items or ()):
+            if not isinstance(k, str):
+                self.add(items, j, _join(path, j), f"must be a reference key, not {_type_name(k)}")
+            elif k not in self.ref_keys:
+                hint = difflib.get_close_matches(k, sorted(self.ref_keys), n=1)
+                self.add(items, j, _join(path, j), f"{k!r} names no reference in references.yaml"
+                         + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            else:
+                refs.append(k)
+                self.cited.add(k)
+                self.first_use.setdefault("cite", Problem(self.file, line_of(items, j), _join(path, j),
+                                                          f"source {k!r}"))
+        return refs
 
     # -- inline ---------------------------------------------------------------------
     def inline(self, value: Any, parent: Any, key: Any, path: str) -> m.Inline | None:
@@ -232,7 +271,7 @@ def _claim_id(c: Checker, seen_ids: dict[str, tuple[str, int]], kind: str, value
     """Note where a section or checklist id is first used; a later use is a problem naming that place."""
     first = seen_ids.get(f"{kind}:{value}")
     if first:
-        c.add(body, "id", path, f"duplicate {kind} id {value!r} {_also(c, first)}")
+        c.add(body, "id", path, f"duplicate {kind} id {quoted(value)} {_also(c, first)}")
     else:
         seen_ids[f"{kind}:{value}"] = (c.file, line_of(body, "id"))
 
@@ -250,26 +289,26 @@ def _content_path(c: Checker, root: Path, value: Any, parent: Any, key: Any, pat
         c.add(parent, key, path, f"must be a file name, not {_type_name(value)}")
         return None
     if "\x00" in value:
-        c.add(parent, key, path, f"{value!r} is not a file name (it holds a NUL character)")
+        c.add(parent, key, path, f"{quoted(value)} is not a file name (it holds a NUL character)")
         return None
     if Path(value).is_absolute() or value.startswith("~"):
-        c.add(parent, key, path, f"{value!r} is an absolute path; give a path inside the content folder, "
+        c.add(parent, key, path, f"{quoted(value)} is an absolute path; give a path inside the content folder, "
                                  "like 'images/logo.png'")
         return None
     base = root.resolve()
     try:
         target = (base / value).resolve()
     except (OSError, RuntimeError):  # a symlink loop
-        c.add(parent, key, path, f"{value!r} cannot be resolved to a file")
+        c.add(parent, key, path, f"{quoted(value)} cannot be resolved to a file")
         return None
     if not target.is_relative_to(base):
-        c.add(parent, key, path, f"{value!r} points outside the content folder; put the file inside it")
+        c.add(parent, key, path, f"{quoted(value)} points outside the content folder; put the file inside it")
         return None
     if target.suffix.lower() not in suffixes:
-        c.add(parent, key, path, f"{value!r} must be one of: {', '.join(suffixes)}")
+        c.add(parent, key, path, f"{quoted(value)} must be one of: {', '.join(suffixes)}")
         return None
     if not target.is_file():
-        c.add(parent, key, path, f"file {value!r} not found in the content folder")
+        c.add(parent, key, path, f"file {quoted(value)} not found in the content folder")
         return None
     return str(target)
 
@@ -289,7 +328,7 @@ class Loader:
 
     def read(self, rel: str) -> Any:
         try:
-            raw = load_file(self.dir / rel, self.shown(rel))
+            raw = load_file(self.dir / rel, self.shown(rel), root=self.dir)
         except ContentError as exc:
             self.problems.extend(exc.problems)
             return None

@@ -57,6 +57,8 @@ def _usage(sections: list[m.Section], guide: m.Guide) -> tuple[set[str], set[str
                 linked.add(span.term_id)
 
     sub = replace(guide, sections=tuple(sections))
+    for _, section in sub.all_sections():
+        cited.update(section.sources)
     for _, block in sub.blocks():
         for inline in m.inline_runs(block):
             scan(inline)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from dataclasses import replace
@@ -14,7 +13,8 @@ from ..errors import ContentError, Problem
 from ._blocks import _blocks
 from ._brand import _brand
 from ._checker import Checker, Loader, _also, _claim_id, _join
-from ._yaml import line_of
+from ._review import replaced_key, review, source_years
+from ._yaml import line_of, quoted
 
 
 def _references(ld: Loader) -> tuple[m.Reference, ...]:
@@ -34,10 +34,10 @@ def _references(ld: Loader) -> tuple[m.Reference, ...]:
                 continue
             key = rb["key"]
             if not isinstance(key, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$", key):
-                c.add(rb, "key", p + ".key", f"must be a short key of letters, digits and - _ . : (got {key!r})")
+                c.add(rb, "key", p + ".key", f"must be a short key of letters, digits and - _ . : (got {quoted(key)})")
                 continue
             if key in seen:
-                c.add(rb, "key", p + ".key", f"duplicate reference key {key!r} {_also(c, (c.file, seen[key]))}")
+                c.add(rb, "key", p + ".key", f"duplicate reference key {quoted(key)} {_also(c, (c.file, seen[key]))}")
                 continue
             seen[key] = line_of(rb, "key")
             text = c.text(rb["text"], rb, "text", p + ".text", 1000)
@@ -88,16 +88,17 @@ def _glossary(ld: Loader, raw: Any, refs: set[str], index: dict[str, str]) -> tu
 
 def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
              seen_ids: dict[str, tuple[str, int]], expect_id: str | None = None) -> m.Section | None:
-    body = c.mapping(raw, parent, key, path, ["id", "title", "blocks"], ["subsections"])
+    body = c.mapping(raw, parent, key, path, ["id", "title", "blocks"], ["subsections", "sources"])
     if body is None:
         return None
     sid = c.ident(body.get("id"), body, "id", _join(path, "id")) if "id" in body else None
     if sid is not None:
         if expect_id is not None and sid != expect_id:
-            c.add(body, "id", _join(path, "id"), f"must equal the file name {expect_id!r} (got {sid!r})")
+            c.add(body, "id", _join(path, "id"), f"must equal the file name {expect_id!r} (got {quoted(sid)})")
         _claim_id(c, seen_ids, "section", sid, body, _join(path, "id"))
     title = c.text(body.get("title"), body, "title", _join(path, "title"), 120) if "title" in body else None
     blocks = _blocks(c, body["blocks"], body, "blocks", _join(path, "blocks"), seen_ids) if "blocks" in body else ()
+    sources = c.ref_list(body["sources"], body, "sources", _join(path, "sources")) if "sources" in body else []
     subs: list[m.Section] = []
     if "subsections" in body:
         items = c.seq(body["subsections"], body, "subsections", _join(path, "subsections"))
@@ -106,7 +107,7 @@ def _section(ld: Loader, c: Checker, raw: Any, parent: Any, key: Any, path: str,
             if sub:
                 subs.append(sub)
     if sid and title and blocks:
-        return m.Section(sid, title, blocks, tuple(subs))
+        return m.Section(sid, title, blocks, tuple(subs), tuple(sources))
     return None
 
 
@@ -133,7 +134,11 @@ def load_guide(content_dir: Path | str, drawable: frozenset[int] | None = None) 
 def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | None = None) -> tuple[m.Guide, set[str]]:
     """As load_guide, also returning the set of cited reference keys."""
     ld = Loader(Path(content_dir), drawable)
-    if not ld.dir.is_dir():
+    try:
+        found = ld.dir.is_dir()
+    except OSError as exc:
+        raise ContentError([Problem(str(ld.dir), 0, "", f"cannot read the content folder: {exc.strerror}")]) from None
+    if not found:
         raise ContentError([Problem(str(ld.dir), 0, "", "content folder not found")])
     references = _references(ld)
     ref_keys = {r.key for r in references}
@@ -149,7 +154,7 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
     if raw is not None:
         c = ld.checker("guide.yaml")
         body = c.mapping(raw, raw, None, "", ["title", "subtitle", "language", "edition", "version",
-                                               "last_reviewed", "author", "sections"], ["keywords"])
+                                               "review", "author", "sections"], ["keywords", "last_reviewed"])
         if body is not None:
             for k, n in (("title", 120), ("subtitle", 200), ("edition", 60), ("version", 20)):
                 if k in body:
@@ -157,15 +162,13 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
             if "language" in body:
                 lang = body["language"]
                 if not isinstance(lang, str) or not re.match(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", lang):
-                    c.add(body, "language", "language", f"must be a language tag like 'en-US', not {lang!r}")
+                    c.add(body, "language", "language", f"must be a language tag like 'en-US', not {quoted(lang)}")
                 else:
                     meta["language"] = lang
             if "last_reviewed" in body:
-                d = body["last_reviewed"]
-                if isinstance(d, dt.date) and not isinstance(d, dt.datetime):
-                    meta["last_reviewed"] = d
-                else:
-                    c.add(body, "last_reviewed", "last_reviewed", f"must be a date like 2026-11-27, not {d!r}")
+                replaced_key(c, body)
+            if "review" in body:
+                meta["review"] = review(c, body["review"], body)
             kws = c.seq(body.get("keywords", []), body, "keywords", "keywords", allow_empty=True)
             meta["keywords"] = tuple(k for k in (c.text(k, kws, i, f"keywords[{i}]", 60)
                                                  for i, k in enumerate(kws or ())) if k)
@@ -185,14 +188,19 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                     if sid is None:
                         continue
                     if sid in names:
-                        c.add(items, i, f"sections[{i}]", f"section {sid!r} is listed twice")
+                        c.add(items, i, f"sections[{i}]", f"section {quoted(sid)} is listed twice")
                         continue
                     names.add(sid)
                     rel = f"sections/{sid}.yaml"
-                    if not (ld.dir / rel).is_file():
+                    try:
+                        found = (ld.dir / rel).is_file()
+                    except OSError as exc:  # e.g. a sections folder this user may not read
+                        c.add(items, i, f"sections[{i}]", f"cannot read {ld.shown(rel)}: {exc.strerror}")
+                        continue
+                    if not found:
                         present = sorted(f.stem for f in (ld.dir / "sections").glob("*.yaml"))
                         hint = difflib.get_close_matches(sid, present, n=1)
-                        c.add(items, i, f"sections[{i}]", f"no file {ld.shown(rel)} for section {sid!r}"
+                        c.add(items, i, f"sections[{i}]", f"no file {ld.shown(rel)} for section {quoted(sid)}"
                               + (f"; did you mean {hint[0]!r}?" if hint else ""))
                         continue
                     sraw = ld.read(rel)
@@ -211,6 +219,6 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
         # by file and line; problems at one place keep the order they were found (text order)
         raise ContentError(sorted(dict.fromkeys(ld.problems), key=lambda p: (p.file, p.line)))
     guide = m.Guide(meta["title"], meta["subtitle"], meta["language"], meta["edition"], meta["version"],
-                    meta["last_reviewed"], meta["keywords"], meta["author"], brand, tuple(sections),
-                    glossary, references)
+                    meta["review"], meta["keywords"], meta["author"], brand, tuple(sections),
+                    glossary, references, source_years=source_years(references))
     return guide, ld.cited

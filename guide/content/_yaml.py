@@ -11,10 +11,18 @@ from typing import Any
 
 import yaml
 
-from ..errors import ContentError, Problem
+from ..errors import ContentError, InputRefused, Problem
+from ._files import read_input
 
 MAX_BYTES = 2_000_000
 MAX_NODES = 200_000
+SHOWN = 40  # characters of a value quoted back in a message: enough to find the mistake, not to copy a file
+
+
+def quoted(value: Any) -> str:
+    """``repr(value)``, cut to about SHOWN characters."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[:SHOWN - 1] + "…"
 
 
 class YMap(dict):
@@ -77,7 +85,7 @@ class _Builder:
                     raise self.fail(key_node, "a key must be plain text")
                 key = str(key)
                 if key in out:
-                    raise self.fail(key_node, f"duplicate key {key!r}")
+                    raise self.fail(key_node, f"duplicate key {quoted(key)}")
                 out[key] = self.build(value_node)
                 out.key_lines[key] = key_node.start_mark.line + 1
             return out
@@ -99,7 +107,7 @@ class _Builder:
 
 
 def _tag_refused(tag: str) -> str:
-    return f"YAML tag {_shown_tag(tag)!r} is not allowed; write plain text, numbers, lists and mappings"
+    return f"YAML tag {quoted(_shown_tag(tag))} is not allowed; write plain text, numbers, lists and mappings"
 
 
 def _shown_tag(tag: str) -> str:
@@ -158,16 +166,15 @@ def load_text(text: str, file: str) -> Any:
         loader.dispose()
 
 
-def load_file(path: Path, shown: str) -> Any:
-    """Read and parse ``path``; ``shown`` is the name used in messages."""
+def load_file(path: Path, shown: str, root: Path | None = None) -> Any:
+    """Read (through the input guard) and parse ``path``; ``shown`` is the name used in messages.
+
+    With ``root``, the file (symlinks resolved) must lie inside that folder.
+    """
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Problem(shown, 0, "", "file not found")]) from None
-    except OSError as exc:
-        raise ContentError([Problem(shown, 0, "", f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ContentError([Problem(shown, 0, "", f"file is larger than {MAX_BYTES} bytes")])
+        raw = read_input(path, "yaml", root)
+    except InputRefused as exc:
+        raise ContentError([Problem(shown, 0, "", exc.reason)]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

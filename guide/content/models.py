@@ -5,6 +5,7 @@ Models do no I/O and know nothing of ReportLab.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
@@ -177,6 +178,9 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
     subsections: tuple[Section, ...] = ()
+    # references that cover the section as a whole ("Sources for this section"), where the
+    # source ties no single statement to them
+    sources: tuple[str, ...] = ()
 
     def walk(self, level: int = 0):
         """Yield (level, section) for this section and every subsection, in order."""
@@ -212,6 +216,40 @@ class Author:
 
 
 @dataclass(frozen=True)
+class Reviewer:
+    name: str
+    credentials: str
+
+
+REVIEW_CYCLE_MONTHS = 24  # the cycle Krames/StayWell publish for patient materials
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day where it is shorter: 31 Jan -> 28 Feb)."""
+    y, mo = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, mo + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Review:
+    """Who checked the facts and when. With no reviewer, ``date`` is the content's own date."""
+
+    reviewed_by: Reviewer | None
+    date: dt.date
+    next: dt.date
+
+    def problem(self, today: dt.date) -> str | None:
+        """Why this content should not go out as reviewed today, or None."""
+        if self.reviewed_by is None:
+            return "not yet medically reviewed (review.reviewed_by names no one)"
+        if today > self.next:
+            return (f"the medical review of {long_date(self.date)} was due again on {long_date(self.next)} "
+                    "(review.next)")
+        return None
+
+
+@dataclass(frozen=True)
 class Colour:
     rgb: str  # "#rrggbb"
     cmyk: tuple[float, float, float, float] | None = None
@@ -243,7 +281,7 @@ class Guide:
     language: str
     edition: str
     version: str
-    last_reviewed: dt.date
+    review: Review
     keywords: tuple[str, ...]
     author: Author
     brand: Brand
@@ -251,6 +289,8 @@ class Guide:
     glossary: tuple[Term, ...]
     references: tuple[Reference, ...]
     content_sha256: str | None = None  # of the content files, set when loaded from a folder (the build record)
+    # the oldest and newest year in the whole reference list (kept when a copy prints only some)
+    source_years: tuple[int, int] | None = None
 
     @property
     def reference_numbers(self) -> dict[str, int]:

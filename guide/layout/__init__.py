@@ -4,14 +4,17 @@ from ._flowables import Checkbox, ContentsLine, Panel, PassState, WriteLine, wit
 from ._note import NOTE_TITLE, note_flowables
 from ._person import clean_person_text, font_problem
 from ._blocks import Ctx, markup, render_block
-from ._document import render
-from ._story import build_story, reviewed, section_key
-from ._theme import BLEED, PAPERS, SAFE_ZONE, Theme, make_theme, register_fonts, to_color, variant
-from ._fallback import (FALLBACK_FAMILY, draw_string, drawable_codepoints, fallback_paragraph, needs_fallback, register_fallback,
-                        runs, string_width, undrawable)
+from ._document import PageMap, plan_pages, render, render_counted
+from ._story import build_story, section_key
+from ._words import PHRASES, content_date, not_reported, review_about, review_footer, review_lines, sources_label
+from ._fallback import draw_runs, fallback_markup, runs, text_width, unsupported
+from ._theme import (BLEED, PAPERS, SAFE_ZONE, Theme, atkinson_codepoints, drawable_codepoints, make_theme, register_fonts, to_color,
+                     variant)
 
-__all__ = ["FALLBACK_FAMILY", "draw_string", "fallback_paragraph", "needs_fallback", "register_fallback",
-           "runs", "string_width", "undrawable", "BLEED", "NOTE_TITLE", "PAPERS", "SAFE_ZONE", "Checkbox", "ContentsLine", "Ctx", "Panel", "PassState", "Theme",
-           "WriteLine", "build_story", "clean_person_text", "drawable_codepoints", "font_problem", "make_theme",
-           "markup", "note_flowables", "register_fonts", "reviewed", "render", "render_block", "section_key", "to_color", "variant",
+__all__ = ["atkinson_codepoints", "draw_runs", "fallback_markup", "runs", "text_width", "unsupported",
+           "BLEED", "NOTE_TITLE", "PAPERS", "PHRASES", "content_date", "not_reported", "review_about",
+           "review_footer", "review_lines", "sources_label", "SAFE_ZONE", "Checkbox", "ContentsLine", "Ctx", "PageMap",
+           "Panel", "PassState", "Theme", "WriteLine", "build_story", "clean_person_text", "drawable_codepoints",
+           "font_problem", "make_theme", "markup", "note_flowables", "plan_pages", "register_fonts", "render",
+           "render_block", "render_counted", "section_key", "to_color", "variant",
            "with_role"]

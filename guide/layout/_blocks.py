@@ -13,9 +13,10 @@ from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph,
 
 from ..content import BuildOptions, escape
 from ..content import models as m
-from ._fallback import string_width
+from ._fallback import fallback_markup
 from ._flowables import Checkbox, Panel, PassState, with_role
 from ._theme import Theme, variant
+from ._words import needs_not_reported, not_reported
 
 # ---- inline markup -----------------------------------------------------------------
 
@@ -64,7 +65,7 @@ def markup(inline: m.Inline, ctx: Ctx) -> str:
 
 
 def para(text: str, style, role: str = "P") -> Paragraph:
-    return with_role(Paragraph(text, style), role)
+    return with_role(Paragraph(fallback_markup(text, style.fontName), style), role)
 
 
 # ---- blocks ------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def block_heading(ctx: Ctx) -> str:
 
 def heading(title: str, key: str, level: int, ctx: Ctx) -> Paragraph:
     style = ctx.theme.style(("h1", "h2", "h3")[min(level, 2)])
-    return with_role(Paragraph(escape(title), style), f"H{level + 1}", outline=(level, title, key))
+    return with_role(Paragraph(fallback_markup(escape(title), style.fontName), style), f"H{level + 1}", outline=(level, title, key))
 
 
 def paragraph(block: m.Paragraph, ctx: Ctx) -> list:
@@ -150,7 +151,7 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     table.setStyle(TableStyle(style))
     # read as a list: each row an item, its checkbox the label (tagging reads role "L" that way)
     with_role(table, "L", checklist=block)
-    title = with_role(Paragraph(escape(block.title), t.style("h3")), block_heading(ctx))
+    title = with_role(Paragraph(fallback_markup(escape(block.title), t.style("h3").fontName), t.style("h3")), block_heading(ctx))
     head: list = [title]
     if block.intro:
         head.append(para(markup(block.intro, ctx), t.style("body")))
@@ -216,8 +217,17 @@ def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
     out: list = []
     if block.caption:
         out.append(para(escape(block.caption), t.style("body"), "Caption"))
-    out += [with_role(table, "Table", regimens=block), Spacer(1, t.sizes.body)]
+    out.append(with_role(table, "Table", regimens=block))
+    out += _not_reported_note(block, ctx) + [Spacer(1, t.sizes.body)]
     return out
+
+
+def _not_reported_note(block: m.RegimenTable, ctx: Ctx) -> list:
+    """'— not reported in the source', under a table or cards that print an em dash."""
+    if not needs_not_reported(block):
+        return []
+    t = ctx.theme
+    return [Spacer(1, t.sizes.small * 0.5), para(escape(not_reported()), t.style("small"), "P")]
 
 
 def _decimal_room(style) -> float:
@@ -234,11 +244,11 @@ def _column_widths(block: m.RegimenTable, headers: list[str], total: float, size
     minimum, natural = [], []
     for i, header in enumerate(headers):
         room = stringWidth(".0%", "Atkinson", size) + 1 if i in (2, 3) else 0  # decimal alignment
-        head_words = max(string_width(w, "Atkinson-Bold", size) for w in header.split())
-        cell_words = max(string_width(w, "Atkinson", size) + room for x in columns[i] for w in x.split())
+        head_words = max(stringWidth(w, "Atkinson-Bold", size) for w in header.split())
+        cell_words = max(stringWidth(w, "Atkinson", size) + room for x in columns[i] for w in x.split())
         minimum.append(max(head_words, cell_words) + 2 * pad)
-        natural.append(max([string_width(header, "Atkinson-Bold", size)]
-                           + [string_width(x, "Atkinson", size) + room for x in columns[i]]) + 2 * pad)
+        natural.append(max([stringWidth(header, "Atkinson-Bold", size)]
+                           + [stringWidth(x, "Atkinson", size) + room for x in columns[i]]) + 2 * pad)
     spare = total - sum(minimum)
     if spare < 0:
         return None
@@ -277,7 +287,7 @@ def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]))
         out += [with_role(table, "Table", regimen=r), Spacer(1, t.sizes.body * 0.8)]
-    return out
+    return out + _not_reported_note(block, ctx)
 
 
 def glossary(block: m.GlossaryList, ctx: Ctx) -> list:

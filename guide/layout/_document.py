@@ -6,29 +6,34 @@ import io
 
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 
 from .._version import tool_name
 from ..content import guide_record, record_json, xmp_fields
 from ..content import models as m
 from ..errors import LayoutError
-from ._fallback import draw_string, string_width
+from ._fallback import draw_runs, text_width
 from ._flowables import PassState
+from ._passes import SEEDS, PageMap, PlanFrame, decoration, page_map, plan_pass, remember, seed_key
 from ..content import BuildOptions
-from ._story import build_story, reviewed
+from ._story import build_story
+from ._words import review_footer
 from ._info import record_build
-from ..tagging import artifact_page, canvas_maker, declare
+from ..tagging import canvas_maker, declare
 from ._theme import SAFE_ZONE, Theme
-
 
 
 
 class GuideDoc(BaseDocTemplate):
     """Page templates for cover, body and back cover; records headings for outline and contents."""
 
-    def __init__(self, buf, guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState):
+    def __init__(self, buf, guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState, press=None):
         self.guide, self.theme, self.options, self.state = guide, theme, options, state
+        # print-shop additions drawn with the pages: ``press.start(canvas)`` once a canvas exists,
+        # ``press.finish_page(canvas)`` as each page ends (see pdf._printshop.ShopMarks)
+        self.press = press
         t = theme
         super().__init__(
             buf, pagesize=t.page_size, invariant=1, pageCompression=1,
@@ -40,21 +45,21 @@ class GuideDoc(BaseDocTemplate):
             initialFontSize=t.sizes.body, initialLeading=t.leading,
             enforceColorSpace="cmyk" if t.cmyk else None,
         )
-        body = Frame(t.margin_left, t.margin_bottom, t.frame_width, t.frame_height, id="body",
+        body = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width, t.frame_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         band_h = t.height * 0.52
-        cover_top = Frame(t.margin_left, t.height - band_h + t.sizes.body, t.frame_width,
+        cover_top = PlanFrame(t.margin_left, t.height - band_h + t.sizes.body, t.frame_width,
                           band_h - t.margin_top * 0.6 - t.sizes.body, id="cover-band",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        cover_low = Frame(t.margin_left, t.margin_bottom, t.frame_width,
+        cover_low = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width,
                           t.height - band_h - t.margin_bottom - t.sizes.body * 2, id="cover-low",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.band_h = band_h
         self.addPageTemplates([
-            PageTemplate("cover", [cover_top, cover_low], onPage=artifact_page(self.draw_cover)),
-            PageTemplate("contents", [body], onPage=artifact_page(self.draw_body_page)),
-            PageTemplate("body", [body], onPage=artifact_page(self.draw_body_page)),
-            PageTemplate("back", [body], onPage=artifact_page(self.draw_back)),
+            PageTemplate("cover", [cover_top, cover_low], onPage=decoration(self.draw_cover)),
+            PageTemplate("contents", [body], onPage=decoration(self.draw_body_page)),
+            PageTemplate("body", [body], onPage=decoration(self.draw_body_page)),
+            PageTemplate("back", [body], onPage=decoration(self.draw_back)),
         ])
 
     def tag_meta(self) -> dict[str, str]:
@@ -74,6 +79,8 @@ class GuideDoc(BaseDocTemplate):
 
         super()._startBuild(filename, canvasmaker or Canvas)
         record_build(self.canv, record_json(self.record))
+        if self.press is not None and not getattr(self.canv, "planning", False):
+            self.press.start(self.canv)
 
     # -- flow hooks -----------------------------------------------------------------
     def afterFlowable(self, flowable) -> None:
@@ -86,6 +93,8 @@ class GuideDoc(BaseDocTemplate):
 
     def afterPage(self) -> None:
         self.state.finish(self.page)
+        if self.press is not None and not getattr(self.canv, "planning", False):
+            self.press.finish_page(self.canv)
 
     # -- stuck-layout guard -----------------------------------------------------------
     # ReportLab 5.1 can split a table forever: a callout (a one-column table that may split
@@ -145,14 +154,15 @@ class GuideDoc(BaseDocTemplate):
                      t.height - SAFE_ZONE - getAscent(t.font, s.small))
         canv.setFont(t.font, s.small)
         canv.setFillColor(text)
-        draw_string(canv, t.margin_left, y_head, self.guide.title, t.font, s.small)
+        draw_runs(canv, t.margin_left, y_head, self.guide.title, t.font, s.small)
         canv.setStrokeColor(t.colour("accent"))
         canv.setLineWidth(1.5)
         canv.line(t.margin_left, y_head - s.small * 0.5, t.width - t.margin_right, y_head - s.small * 0.5)
-        # running footer: "Page N of M" and the edition with its review date
+        # running footer: "Page N of M" and the edition with its review state
         page = f"Page {self.page} of {self.state.total or self.page}"
-        edition = f"{self.guide.edition} \u00b7 Reviewed {reviewed(self.guide)}"
-        one_line = stringWidth(page, t.bold, s.small) + string_width(edition, t.font, s.small) + s.small * 2 < t.frame_width
+        edition = f"{self.guide.edition} \u00b7 {review_footer(self.guide)}"
+        edition_width = text_width(edition, t.font, s.small)
+        one_line = stringWidth(page, t.bold, s.small) + edition_width + s.small * 2 < t.frame_width
         gap = 0 if one_line else s.small * 1.25
         y_low = max(t.margin_bottom - s.small * 2.4 - gap, SAFE_ZONE - getDescent(t.font, s.small))
         y_foot = y_low + gap
@@ -161,42 +171,89 @@ class GuideDoc(BaseDocTemplate):
         canv.setFont(t.font, s.small)
         right = t.width - t.margin_right
         if one_line:
-            draw_string(canv, right, y_foot, edition, t.font, s.small, anchor="end")
+            draw_runs(canv, right - edition_width, y_foot, edition, t.font, s.small)
         else:
-            draw_string(canv, t.margin_left, y_low, edition, t.font, s.small)
+            draw_runs(canv, t.margin_left, y_low, edition, t.font, s.small)
         canv.restoreState()
 
 
-def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True) -> tuple[bytes, int]:
+def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
+           seed: PageMap | None = None, press=None) -> tuple[bytes, int]:
     """Lay out and render the guide; return the PDF bytes and the page count.
 
     ``tagged`` writes the structure tree for screen readers (PDF/UA-1); the imposed booklet
     is a print file whose imposition drops tags, so it is never tagged.
+    ``seed`` is the expected page map (from plan_pages or an earlier render); without one the
+    page numbers come from this process's last render of the same inputs, or else from a
+    planning pass that places the flowables without drawing them.
     """
+    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press)
+    return pdf, final.total
+
+
+def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
+    """The page map of an edition from one planning pass (nothing drawn, nothing saved),
+    or from this process's last render or plan of the same inputs."""
+    key = seed_key(guide, theme, options, True)
+    if key and key in SEEDS:
+        return SEEDS[key]
+    state = PassState()
+    story = build_story(guide, theme, options, state)
+    doc = GuideDoc(io.BytesIO(), guide, theme, options, state)
+    doc.watch(story)
+    with _named_errors(guide, theme, options, story, doc):
+        plan_pass(doc, story, state)
+    remember(key, page_map(state))
+    return page_map(state)
+
+
+def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
+                   seed: PageMap | None = None, press=None) -> tuple[bytes, PageMap, int]:
+    """render, returning the final page map and the number of full (drawing) layout passes."""
+    key = seed_key(guide, theme, options, tagged)
+    seed = seed or (SEEDS.get(key) if key else None)
     state = PassState()
     story = build_story(guide, theme, options, state)
     buf = io.BytesIO()
-    doc = GuideDoc(buf, guide, theme, options, state)
+    doc = GuideDoc(buf, guide, theme, options, state, press)
     doc.watch(story)
-    try:
-        if tagged and options.print_mode != "booklet":
-            doc.multiBuild(story, maxPasses=6, canvasmaker=canvas_maker(declare(story, doc.tag_meta())))
+    # the structure is declared from the story as built, before any pass wraps its lists
+    maker = canvas_maker(declare(story, doc.tag_meta())) if tagged and options.print_mode != "booklet" else Canvas
+    with _named_errors(guide, theme, options, story, doc):
+        if seed is None:
+            plan_pass(doc, story, state)
         else:
-            doc.multiBuild(story, maxPasses=6)
-    except _Stuck as exc:
-        where = _where(guide, theme, options, story, exc.flowable)
-        raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: ReportLab keeps splitting it "
-                          "without ever fitting it on a page; shorten it or split it into several blocks") from None
-    except RLLayoutError:
-        where = _where(guide, theme, options, story, getattr(doc, "_current", None))
-        raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: it is too large for a page "
-                          "and cannot be split; shorten it or split it into several blocks") from None
-    except IndexError as exc:
-        if "not resolved" not in str(exc):
-            raise
-        raise LayoutError("the page numbers did not settle after 6 layout passes; "
-                          "please report this with the content that causes it") from None
-    return buf.getvalue(), state.total
+            state.pages, state.total = dict(seed.pages), seed.total
+        # the stability check stays: a pass that ends with numbers other than it drew with runs again
+        passes = doc.multiBuild(story, maxPasses=6, canvasmaker=maker)
+    final = page_map(state)
+    remember(key, final)
+    return buf.getvalue(), final, passes
+
+
+class _named_errors:
+    """ReportLab's layout failures as LayoutErrors that name the content block."""
+
+    def __init__(self, guide, theme, options, story, doc):
+        self.args = guide, theme, options, story, doc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        guide, theme, options, story, doc = self.args
+        if isinstance(exc, _Stuck):
+            where = _where(guide, theme, options, story, exc.flowable)
+            raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: ReportLab keeps splitting "
+                              "it without ever fitting it on a page; shorten it or split it into several blocks") from None
+        if isinstance(exc, RLLayoutError):
+            where = _where(guide, theme, options, story, getattr(doc, "_current", None))
+            raise LayoutError(f"{where}: cannot be laid out in the {_edition(options)}: it is too large for a page "
+                              "and cannot be split; shorten it or split it into several blocks") from None
+        if isinstance(exc, IndexError) and "not resolved" in str(exc):
+            raise LayoutError("the page numbers did not settle after 6 layout passes; "
+                              "please report this with the content that causes it") from None
+        return False
 
 
 STUCK_SLACK_PAGES = 2
@@ -270,4 +327,4 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     return "the pages after the last section (about, help panel or back cover)"
 
 
-__all__ = ["render", "GuideDoc", "inch"]
+__all__ = ["render", "render_counted", "plan_pages", "PageMap", "GuideDoc", "inch"]

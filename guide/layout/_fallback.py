@@ -1,174 +1,159 @@
-"""Text (a Paragraph's fragments or a plain string) in; the same text with each word Atkinson cannot draw set in Guide Sans out.
+"""Text in; the same text with every word Atkinson Hyperlegible cannot draw set whole in Guide Sans out.
 
-Per word, never per character: a word (a run without white space) with any character Atkinson
-Hyperlegible lacks is set whole in Guide Sans in the same weight and style, so no word mixes two
-typefaces. The ordinary path pays one regular-expression search per piece of text: text whose
-characters are all Atkinson's comes back unchanged, and Guide Sans is not even read from disk.
+Atkinson Hyperlegible covers Western and Central European Latin; Guide Sans (Source Sans 3, renamed, see
+fonts/README.md) adds Vietnamese, Greek, Cyrillic and signs such as -> and >=. A word is set in one typeface:
+if Atkinson lacks any of its characters, the whole word is set in Guide Sans, so no word mixes the two.
+Text that Atkinson covers entirely comes back unchanged after one set test (the ordinary guide pays nothing).
+Characters neither font draws are refused before anything is drawn (``unsupported``), never drawn as boxes.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
-from ..content import undrawable_reason
-from ._theme import FONT_DIR, register_fonts
+from .._resources import data_folder
+from ..content import script_of
 
-FALLBACK_FAMILY = "Guide Sans"
-FONTS_NAMED = "Atkinson Hyperlegible or Guide Sans"  # for the reason a character is refused
-FALLBACK_FILES = {
-    "GuideSans": "GuideSans-Regular.ttf",
-    "GuideSans-Bold": "GuideSans-Bold.ttf",
-    "GuideSans-Italic": "GuideSans-Italic.ttf",
-    "GuideSans-BoldItalic": "GuideSans-BoldItalic.ttf",
+FAMILY = "GuideSans"
+FACES = {  # Atkinson face -> the Guide Sans face of the same weight and style
+    "Atkinson": "GuideSans", "Atkinson-Bold": "GuideSans-Bold",
+    "Atkinson-Italic": "GuideSans-Italic", "Atkinson-BoldItalic": "GuideSans-BoldItalic",
 }
-# each Atkinson face -> the Guide Sans face of the same weight and style
-FALLBACK = {"Atkinson": "GuideSans", "Atkinson-Bold": "GuideSans-Bold",
-            "Atkinson-Italic": "GuideSans-Italic", "Atkinson-BoldItalic": "GuideSans-BoldItalic"}
-_WORD = re.compile(r"\S+")
+FILES = {"GuideSans": "GuideSans-Regular.ttf", "GuideSans-Bold": "GuideSans-Bold.ttf",
+         "GuideSans-Italic": "GuideSans-Italic.ttf", "GuideSans-BoldItalic": "GuideSans-BoldItalic.ttf"}
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_SPACE = re.compile(r"(\s+)")
 
 
 @lru_cache(maxsize=1)
-def _other() -> re.Pattern:
-    """Matches any character Atkinson cannot draw (white space counts as drawable: it is layout)."""
-    cps = sorted(register_fonts() | {0x09, 0x0A, 0x0D})
-    return re.compile("[^" + "".join(re.escape(chr(cp)) for cp in cps) + "]")
+def register_fallback() -> frozenset[str]:
+    """Register Guide Sans (four faces, one family) with ReportLab once; return the characters all faces draw."""
+    from ._theme import register_family
 
-
-def needs_fallback(text: str) -> bool:
-    return _other().search(text) is not None
+    return frozenset(chr(cp) for cp in register_family(data_folder("fonts"), FILES, FAMILY))
 
 
 @lru_cache(maxsize=1)
-def register_fallback() -> frozenset[int]:
-    """Register Guide Sans with ReportLab once (only when a text needs it); return the code points all styles draw."""
-    from reportlab.lib.fonts import addMapping
+def _atkinson() -> frozenset[str]:
+    from ._theme import atkinson_codepoints
 
-    drawable: frozenset[int] | None = None
-    for name, file in FALLBACK_FILES.items():
-        font = TTFont(name, str(FONT_DIR / file))
-        pdfmetrics.registerFont(font)
-        cps = frozenset(font.face.charWidths)
-        drawable = cps if drawable is None else drawable & cps
-    for bold, italic, name in ((0, 0, "GuideSans"), (1, 0, "GuideSans-Bold"),
-                               (0, 1, "GuideSans-Italic"), (1, 1, "GuideSans-BoldItalic")):
-        addMapping("GuideSans", bold, italic, name)
-    return drawable or frozenset()
+    return frozenset(chr(cp) for cp in atkinson_codepoints())
 
 
-class Coverage(frozenset):
-    """The code points the guide can draw: the set holds Atkinson's, and ``in`` also asks Guide
-    Sans (read from disk only then). Set methods such as issuperset see Atkinson's alone: the
-    checker's fast test that a whole text is ordinary."""
-
-    def __contains__(self, cp: object) -> bool:
-        return frozenset.__contains__(self, cp) or cp in register_fallback()
+def covered(text: str) -> bool:
+    """Atkinson draws every character of text (the fast path: one C-level set test)."""
+    return _atkinson().issuperset(text)
 
 
-@lru_cache(maxsize=1)
-def drawable_codepoints() -> Coverage:
-    """What the content checker tests each character against: either font."""
-    return Coverage(register_fonts())
-
-
-def undrawable(text: str) -> str | None:
-    """The first character neither font draws, as a reason naming it and its script, or None."""
-    if not needs_fallback(text):
+def unsupported(text: str) -> str | None:
+    """The first character neither font can draw, described with its script and what to do, or None."""
+    if covered(text):
         return None
+    both = _atkinson() | register_fallback()
     for ch in text:
-        if ord(ch) not in drawable_codepoints() and not ch.isspace():
-            return undrawable_reason(ch, FONTS_NAMED)
+        if ch not in both and ch not in "\n\t":
+            name = unicodedata.name(ch, "unnamed character")
+            return (f"character '{ch}' (U+{ord(ch):04X} {name}, {script_of(ch)} script) cannot be drawn by the "
+                    "fonts Atkinson Hyperlegible and Guide Sans; give the name in Latin letters")
     return None
 
 
-def _fallback_ranges(text: str) -> list[tuple[int, int]]:
-    """Start and end of each word with a character Atkinson lacks."""
-    other = _other()
-    return [w.span() for w in _WORD.finditer(text) if other.search(w.group())]
+_FONT_NAME = re.compile(r'<font\b[^>]*\bname="([^"]+)"')
 
 
-def fallback_face(font: str) -> str:
-    return FALLBACK.get(font, "GuideSans")
+def _face(bold: bool, italic: bool) -> str:
+    return FAMILY + ("-BoldItalic" if bold and italic else "-Bold" if bold else "-Italic" if italic else "")
 
 
-def runs(text: str, font: str) -> list[tuple[str, str]]:
-    """A plain string as (font, text) runs for canvas drawing: Atkinson words in ``font``, the others in its Guide Sans face."""
-    if not needs_fallback(text):
-        return [(font, text)]
+def fallback_markup(markup: str, face: str = "Atkinson") -> str:
+    """Paragraph markup and its style's font in; each word with a character Atkinson lacks wrapped,
+    piece by piece, in the Guide Sans face of the same weight and style.
+
+    Tags are read to know the weight and style at each piece (<b>, <i>, <font name=...>); a word is a
+    run of text between whitespace, even when tags split it (`Nguy<b>ễn</b>`): each of its text pieces
+    is wrapped, so the whole word changes typeface.
+    """
+    if covered(_TAG_OR_TEXT.sub("", markup)):
+        return markup
     register_fallback()
+    base_bold, base_italic = "Bold" in face, "Italic" in face
+    bold, italic = [base_bold], [base_italic]   # one entry per open <b>, <i> or <font> tag
+    out: list[str] = []
+    word: list[tuple[str | None, str]] = []  # (Guide Sans face for a text piece, or None for a tag; piece)
+
+    def flush() -> None:
+        text = "".join(p for f, p in word if f is not None)
+        if covered(text):
+            out.extend(p for _, p in word)
+        else:
+            out.extend(f'<font name="{f}">{p}</font>' if f is not None and p else p for f, p in word)
+        word.clear()
+
+    for token in _TAG_OR_TEXT.split(markup):
+        if token.startswith("<"):
+            tag = token[1:].lstrip("/").split(" ", 1)[0].split(">", 1)[0].rstrip("/").lower()
+            closing = token.startswith("</")
+            if tag in ("b", "strong", "i", "em", "font"):
+                if closing:
+                    if len(bold) > 1:
+                        bold.pop()
+                        italic.pop()
+                else:
+                    named = _FONT_NAME.search(token) if tag == "font" else None
+                    bold.append(bold[-1] or tag in ("b", "strong") or bool(named and "Bold" in named.group(1)))
+                    italic.append(italic[-1] or tag in ("i", "em") or bool(named and "Italic" in named.group(1)))
+                    if named:   # a named face sets both, as ReportLab does
+                        bold[-1], italic[-1] = "Bold" in named.group(1), "Italic" in named.group(1)
+            word.append((None, token))
+            continue
+        for part in _SPACE.split(token):
+            if part and part.isspace():
+                flush()
+                out.append(part)
+            elif part:
+                word.append((_face(bold[-1], italic[-1]), part))
+    flush()
+    return "".join(out)
+
+
+def runs(text: str, face: str) -> list[tuple[str, str]]:
+    """Plain text and its Atkinson face in; (face, text) runs out, a word Atkinson lacks in Guide Sans."""
+    if covered(text):
+        return [(face, text)]
+    register_fallback()
+    other = FACES.get(face, FAMILY)
     out: list[tuple[str, str]] = []
-    at = 0
-    for start, end in _fallback_ranges(text):
-        if start > at:
-            out.append((font, text[at:start]))
-        out.append((fallback_face(font), text[start:end]))
-        at = end
-    if at < len(text):
-        out.append((font, text[at:]))
+    for part in _SPACE.split(text):
+        if not part:
+            continue
+        f = face if part.isspace() or covered(part) else other
+        if out and out[-1][0] == f:
+            out[-1] = (f, out[-1][1] + part)
+        else:
+            out.append((f, part))
     return out
 
 
-def draw_string(c, x: float, y: float, text: str, font: str, size: float, anchor: str = "start") -> None:
-    """canvas.drawString (or drawRightString with anchor "end") with per-word fallback.
-
-    The caller has set ``font`` at ``size``; on the ordinary path this is exactly the one call it
-    made before, so the bytes do not change.
-    """
-    parts = runs(text, font)
-    if len(parts) == 1 and parts[0][0] == font:
-        (c.drawRightString if anchor == "end" else c.drawString)(x, y, text)
-        return
-    if anchor == "end":
-        x -= sum(pdfmetrics.stringWidth(t, f, size) for f, t in parts)
-    # one text object with a font change per run: text readers keep the line whole
-    text = c.beginText(x, y)
-    for face, piece in parts:
-        text.setFont(face, size)
-        text.textOut(piece)
-    c.drawText(text)
+def draw_runs(canvas, x: float, y: float, text: str, face: str, size: float) -> float:
+    """Draw text at (x, y) word by word in its typeface; return the width drawn. Leaves `face` set."""
+    if covered(text):  # the ordinary case: the same operators as a plain drawString
+        canvas.drawString(x, y, text)
+        return pdfmetrics.stringWidth(text, face, size)
+    tx = canvas.beginText(x, y)   # one text object, so the line reads back as one line
+    width = 0.0
+    for f, piece in runs(text, face):
+        tx.setFont(f, size)
+        tx.textOut(piece)
+        width += pdfmetrics.stringWidth(piece, f, size)
+    canvas.drawText(tx)
+    canvas.setFont(face, size)
+    return width
 
 
-def fallback_paragraph(p):
-    """A Paragraph whose fallback words are set in Guide Sans, fragment by fragment (works under <b>, <i>, links).
-
-    Words are found across fragments (a word may start bold and end plain), so every fragment of
-    such a word changes face, each keeping its weight and style.
-    """
-    frags = getattr(p, "frags", None)
-    if not frags or not any(needs_fallback(getattr(f, "text", "")) for f in frags):
-        return p
-    register_fallback()
-    texts = [getattr(f, "text", "") for f in frags]
-    whole = "".join(texts)
-    ranges = _fallback_ranges(whole)
-    flags = bytearray(len(whole))
-    for start, end in ranges:
-        flags[start:end] = b"\x01" * (end - start)
-    out = []
-    at = 0
-    for f, text in zip(frags, texts):
-        if not text:
-            out.append(f)
-            continue
-        i = 0
-        while i < len(text):
-            on = flags[at + i]
-            j = i
-            while j < len(text) and flags[at + j] == on:
-                j += 1
-            piece = text[i:j]
-            out.append(f.clone(text=piece, fontName=fallback_face(f.fontName)) if on else f.clone(text=piece))
-            i = j
-        at += len(text)
-    p.frags = out
-    return p
-
-
-def string_width(text: str, font: str, size: float) -> float:
-    """stringWidth of a text as it will be drawn, fallback words in Guide Sans."""
-    if not needs_fallback(text):
-        return pdfmetrics.stringWidth(text, font, size)
-    return sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs(text, font))
+def text_width(text: str, face: str, size: float) -> float:
+    """The width text takes when drawn by draw_runs."""
+    return sum(pdfmetrics.stringWidth(piece, f, size) for f, piece in runs(text, face))

@@ -7,17 +7,14 @@ later stage can tag the PDF for screen readers without guessing.
 from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from ._fallback import fallback_markup
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import IndexingFlowable
-
-from ._fallback import fallback_paragraph
 
 
 def with_role(flowable: Flowable, role: str, **info) -> Flowable:
     """Mark a flowable with its structural role (and extra facts such as a heading's key)."""
     flowable.role = role
-    if isinstance(flowable, Paragraph):
-        fallback_paragraph(flowable)  # words Atkinson cannot draw, set in Guide Sans
     for k, v in info.items():
         setattr(flowable, k, v)
     return flowable
@@ -70,7 +67,7 @@ class ContentsLine(Flowable):
         self.key, self.level, self.style, self.state = key, level, style, state
         self.indent = indent
         self.text = text
-        self.para = fallback_paragraph(Paragraph(text, style))
+        self.para = Paragraph(fallback_markup(text, style.fontName), style)
         self.role = "TOCI"
 
     @property

@@ -7,6 +7,7 @@ heading order of the guide stays as it is with or without a note.
 
 from __future__ import annotations
 
+from ._fallback import fallback_markup
 from reportlab.platypus import Paragraph, Spacer
 
 from ..content import escape
@@ -21,7 +22,7 @@ def note_flowables(note: str | None, theme) -> list:
         return []
     t = theme
     title = with_role(Paragraph(escape(NOTE_TITLE), t.style("callout_title")), "P")
-    text = with_role(Paragraph(escape(note), t.style("body")), "P")
+    text = with_role(Paragraph(fallback_markup(escape(note), t.style("body").fontName), t.style("body")), "P")
     panel = Panel([title, text], t.colour("tint"), t.colour("primary"), bar_width=5,
                   padding=t.sizes.body * 0.9)
     return [panel, Spacer(1, t.sizes.body * 1.5)]

@@ -9,10 +9,11 @@ from reportlab.platypus import CondPageBreak, FrameBreak, NextPageTemplate, Page
 
 from ..content import BuildOptions, escape
 from ..content import models as m
-from ._blocks import Ctx, heading, para, render_block, stack_height
+from ._blocks import Ctx, heading, markup, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
 from ._note import note_flowables
 from ._theme import Theme, variant
+from ._words import review_about, review_lines, sources_label
 
 # ---- pages -------------------------------------------------------------------------
 
@@ -30,9 +31,23 @@ def section_flowables(section: m.Section, ctx: Ctx, level: int) -> list:
     ctx.level = level
     for block in section.blocks:
         out.extend(render_block(block, ctx))
+    if section.sources:
+        out.extend(sources_line(section, ctx))
     for sub in section.subsections:
         out.extend(section_flowables(sub, ctx, level + 1))
     return out
+
+
+def sources_line(section: m.Section, ctx: Ctx) -> list:
+    """'Sources for this section: [2], [4], [13]' at the end of the section's own text, each
+    number a citation link (the references cover the section as a whole, no one statement)."""
+    spans: list[m.Span] = [m.Text(sources_label() + " ")]
+    for i, key in enumerate(section.sources):
+        if i:
+            spans.append(m.Text(", "))
+        spans.append(m.Cite((key,)))
+    t = ctx.theme
+    return [para(markup(tuple(spans), ctx), t.style("small"), "P"), Spacer(1, t.sizes.body * 0.8)]
 
 
 def cover(ctx: Ctx) -> list:
@@ -47,14 +62,10 @@ def cover(ctx: Ctx) -> list:
     if ctx.options.prepared_for:
         out.append(para(f"<b>Prepared for {escape(ctx.options.prepared_for)}</b>", body))
     out += [para(escape(f"{g.edition} \u00b7 Version {g.version}"), body),
-            para(escape(f"Last reviewed {reviewed(g)}"), body),
+            *(para(escape(line), body) for line in review_lines(g)),
             Spacer(1, t.sizes.body),
             para(escape(g.brand.tagline), body)]
     return out
-
-
-def reviewed(g: m.Guide) -> str:
-    return m.long_date(g.last_reviewed)
 
 
 def contents(ctx: Ctx) -> list:
@@ -92,7 +103,7 @@ def sign_off(ctx: Ctx) -> list:
     body = t.style("body")
     return [Spacer(1, t.sizes.body),
             para(f"<b>Written by {escape(g.author.line)}</b>", body),
-            para(escape(f"{g.brand.name} \u00b7 {g.edition} \u00b7 Last reviewed {reviewed(g)}"), body)]
+            para(escape(" \u00b7 ".join((g.brand.name, g.edition, *review_lines(g)))), body)]
 
 
 def about(ctx: Ctx) -> list:
@@ -102,7 +113,7 @@ def about(ctx: Ctx) -> list:
     return [CondPageBreak(t.leading * 6), Spacer(1, t.sizes.body),
             para("<b>About this guide</b>", t.style("h3"), "H1"),
             para(f"Written by {escape(g.author.line)}. {escape(g.author.bio)}", body),
-            para(escape(f"{g.edition}, version {g.version}. Last reviewed {reviewed(g)}."), body)]
+            para(escape(f"{g.edition}, version {g.version}. {review_about(g)}"), body)]
 
 
 def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState) -> list:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -33,22 +34,51 @@ BLEED = 0.125 * inch
 SAFE_ZONE = 0.375 * inch
 
 
-@lru_cache(maxsize=1)
-def register_fonts() -> frozenset[int]:
-    """Register Atkinson Hyperlegible with ReportLab once; return the code points all styles draw."""
+def register_family(folder: Path, files: dict[str, str], family: str) -> frozenset[int]:
+    """Register a family's four faces (regular, bold, italic, bold italic, in that order in files) with
+    ReportLab; return the code points all four draw."""
     from reportlab.lib.fonts import addMapping
 
     drawable: frozenset[int] | None = None
-    for name, file in FONT_FILES.items():
-        font = TTFont(name, str(FONT_DIR / file))
+    for name, file in files.items():
+        font = TTFont(name, str(folder / file))
         pdfmetrics.registerFont(font)
         cps = frozenset(font.face.charWidths)
         drawable = cps if drawable is None else drawable & cps
-    for bold, italic, name in ((0, 0, "Atkinson"), (1, 0, "Atkinson-Bold"),
-                               (0, 1, "Atkinson-Italic"), (1, 1, "Atkinson-BoldItalic")):
-        addMapping("Atkinson", bold, italic, name)
+    for (bold, italic), name in zip(((0, 0), (1, 0), (0, 1), (1, 1)), files):
+        addMapping(family, bold, italic, name)
+    return drawable or frozenset()
+
+
+@lru_cache(maxsize=1)
+def atkinson_codepoints() -> frozenset[int]:
+    """Register Atkinson Hyperlegible with ReportLab once; return the code points all its styles draw."""
     # Line breaks and tabs are layout, not glyphs: the validator normalises whitespace.
-    return (drawable or frozenset()) | {0x20}
+    return register_family(FONT_DIR, FONT_FILES, "Atkinson") | {0x20}
+
+
+class Drawable:
+    """The code points some embedded font draws: Atkinson's, then (loaded only when asked) Guide Sans's."""
+
+    def __init__(self, primary: frozenset[int]):
+        self.primary = primary
+
+    def __contains__(self, cp: object) -> bool:
+        if cp in self.primary:
+            return True
+        from ._fallback import register_fallback
+
+        return isinstance(cp, int) and chr(cp) in register_fallback()
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> Drawable:
+    """Register the fonts once; return what they can draw (Guide Sans is registered on first need)."""
+    return Drawable(atkinson_codepoints())
+
+
+def drawable_codepoints() -> Drawable:
+    return register_fonts()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Mail stage: a recipients CSV and letter settings in; a cover letter and a packet PDF per person, rejects,
-a manifest and a print file out.
+"""Mail stage: a recipients CSV and letter settings in; a cover letter and a packet PDF per person in a run folder,
+rejects, skipped rows, a manifest, a print file and a history database out.
 
 Names are imported on first use (the packet run needs pypdf and the worker machinery).
 """
@@ -9,11 +9,14 @@ from .._lazy import lazy_exports
 _LETTER_SPEC = ("ADDRESS_FONT", "LetterRecipient", "LetterSpec", "Signer", "Window", "address_problem",
                 "format_date", "load_letter", "max_address_lines", "parse_window", "usps_text")
 _LETTER = ("CLEAR_BELOW", "LetterMaker", "letter_elements")
-_RECIPIENTS = ("FORMAT", "Job", "RowChecker", "file_slug", "map_header", "read_rows")
-_MANIFEST = ("MANIFEST", "REJECTS", "read_manifest")
-_RUN = ("COMBINED", "DEFAULT_OUT", "Summary", "cores", "make_packets")
+_RECIPIENTS = ("FORMAT", "Job", "RowChecker", "file_slug", "map_header", "read_rows", "recipient_key", "zip3_state")
+_MANIFEST = ("MANIFEST", "REJECTS", "SKIPPED", "read_manifest")
+_HISTORY = ("HISTORY", "History")
+_RUNFOLDER = ("INPUT", "RUN_JSON")
+_RUN = ("COMBINED", "DEFAULT_OUT", "REMAIL_AFTER", "Summary", "cores", "make_packets")
 _EXPORTS = {**dict.fromkeys(_LETTER_SPEC, "._letter_spec"), **dict.fromkeys(_LETTER, "._letter"),
             **dict.fromkeys(_RECIPIENTS, "._recipients"), **dict.fromkeys(_MANIFEST, "._manifest"),
-            **dict.fromkeys(_RUN, "._run")}
+            **dict.fromkeys(_RUN, "._run"), **dict.fromkeys(_HISTORY, "._history"),
+            **dict.fromkeys(_RUNFOLDER, "._runfolder")}
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

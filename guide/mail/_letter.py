@@ -23,13 +23,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
-from ..content import escape
+from ..content import escape, print_image
 from ..content import models as m
 from ..errors import LayoutError
-from ..layout import Theme, draw_string, fallback_paragraph, make_theme, needs_fallback, register_fonts, variant
+from ..layout import Theme, atkinson_codepoints, draw_runs, fallback_markup, make_theme, register_fonts, variant
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
-from ._letter_spec import ADDRESS_FONT, LetterRecipient, LetterSpec, address_leading, address_problem, format_date
+from ._letter_spec import (ADDRESS_FONT, IMB_BAND, LetterRecipient, LetterSpec, address_leading, address_problem,
+                           format_date)
 
 # ---- page layout (the address window itself is in the settings) ----------------------------
 
@@ -55,14 +56,7 @@ def _preseed() -> str:
     in every letter: a packet's bytes depend only on its own letter, and the print file
     stores the fonts once.
     """
-    return "".join(chr(cp) for cp in sorted(register_fonts()) if cp >= 0x20)
-
-
-def uses_fallback(who: LetterRecipient) -> bool:
-    """Whether the letter to this person sets a word in Guide Sans (name, address or signer)."""
-    signer = who.signer
-    texts = [who.name, *who.block] + ([signer.name, signer.role or "", signer.phone or ""] if signer else [])
-    return any(needs_fallback(t) for t in texts)
+    return "".join(chr(cp) for cp in sorted(atkinson_codepoints()) if cp >= 0x20)
 
 
 @dataclass
@@ -147,7 +141,7 @@ class LetterMaker:
         self._letterhead(c, lay, structure.root)
         with artifact(c):
             self._fold_marks(c, lay)
-        self._address(c, lay, who.block, structure.root)
+        self._address(c, lay, who.block, structure.root, who.imb)
         w = self.spec.window
         left = w.left * inch
         frame_w = width - left - MARGIN_RIGHT
@@ -185,7 +179,7 @@ class LetterMaker:
         c.setFillColor(t.colour("primary"))
         c.setFont(t.bold, head.fontSize)
         with marked(c, doc.add("P")):
-            draw_string(c, left, y, self.brand.name, t.bold, head.fontSize)
+            draw_runs(c, left, y, self.brand.name, t.bold, head.fontSize)
         tag = lay.styles["tagline"]
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, tag.fontSize)
@@ -196,7 +190,7 @@ class LetterMaker:
         for line in lines:
             y -= tag.leading
             with marked(c, doc.add("P")):
-                draw_string(c, left, y, line, t.font, tag.fontSize)
+                draw_runs(c, left, y, line, t.font, tag.fontSize)
         y -= tag.fontSize * 0.6
         c.setStrokeColor(t.colour("accent"))
         c.setLineWidth(2)
@@ -212,8 +206,8 @@ class LetterMaker:
     def _draw_logo(self, c: Canvas, right: float, top: float, box: float) -> None:
         from reportlab.lib.utils import ImageReader
 
-        if self._logo is None:
-            self._logo = ImageReader(self.brand.logo)
+        if self._logo is None:  # a large logo is drawn from a copy downscaled to 300 dpi at this size
+            self._logo = ImageReader(print_image(self.brand.logo, box))
         iw, ih = self._logo.getSize()
         h = box
         w = h * iw / ih
@@ -227,27 +221,47 @@ class LetterMaker:
             y = height - height * k / 3
             c.line(FOLD_MARK[0], y, FOLD_MARK[1], y)
 
-    def _address(self, c: Canvas, lay: _Layout, block: tuple[str, ...], doc: Node) -> None:
+    @staticmethod
+    def _imb(c: Canvas, x: float, top: float, tracking: str, routing: str) -> None:
+        """The Intelligent Mail barcode, its first bar at ``x`` and its bars' tops at ``top``:
+        ReportLab's encoder (checked against USPS-B-3200's worked example), narrowest pitch, no
+        human-readable line (USPS does not require one). Its 1/8 in clear zone lies left of ``x``
+        (the #10 window's edge is 1/8 in left of the address block)."""
+        from reportlab.graphics.barcode.usps4s import USPS_4State
+
+        bc = USPS_4State(tracking, routing, widthSize=0, humanReadable=0)
+        bc.computeSize()
+        c.setFillColor(colors.black)
+        bc.drawOn(c, x - bc.horizontalClearZone, top - bc.verticalClearZone - bc.barHeight)
+
+    def _address(self, c: Canvas, lay: _Layout, block: tuple[str, ...], doc: Node,
+                 who_imb: tuple[str, str] | None = None) -> None:
         """The USPS block: a Div with a P per line (each line its own text object, so each is
         its own marked-content sequence and a screen reader keeps the lines apart)."""
         w = self.spec.window
         size = self.spec.address_size
         x = w.left * inch
         y = lay.page[1] - w.top * inch - pdfmetrics.getAscent(ADDRESS_FONT, size)
+        if self.spec.imb is not None:
+            if who_imb is None:
+                raise LayoutError("the letter settings ask for an Intelligent Mail barcode; this piece has none")
+            with artifact(c):   # machine-read only: the address below says the same to a person
+                self._imb(c, x, lay.page[1] - w.top * inch, *who_imb)
+            y -= IMB_BAND
         c.setFont(ADDRESS_FONT, size)
         c.setFillColor(colors.black)   # plain black on white reads best for mail scanners
         div = doc.add("Div")
         for line in block:
             with marked(c, div.add("P")):
-                draw_string(c, x, y, line, ADDRESS_FONT, size)
+                draw_runs(c, x, y, line, ADDRESS_FONT, size)
             y -= address_leading(self.spec)
 
     def _later_page(self, c: Canvas, lay: _Layout, who: LetterRecipient, page: int) -> None:
         t = lay.theme
         c.setFillColor(t.colour("text"))
         c.setFont(t.font, t.sizes.small)
-        draw_string(c, self.spec.window.left * inch, lay.page[1] - LATER_TOP + t.sizes.small,
-                    f"{who.name}, page {page}", t.font, t.sizes.small)
+        draw_runs(c, self.spec.window.left * inch, lay.page[1] - LATER_TOP + t.sizes.small,
+                  f"{who.name}, page {page}", t.font, t.sizes.small)
 
     def _story(self, lay: _Layout, who: LetterRecipient) -> list:
         st = lay.styles
@@ -260,12 +274,12 @@ class LetterMaker:
                 sign.append(escape(role))
             if signer.phone:
                 sign.append(escape(signer.phone))
-            closing = _KeptParagraph("<br/>".join(sign), st["sign"])
+            closing = _KeptParagraph(fallback_markup("<br/>".join(sign), st["sign"].fontName), st["sign"])
             closing.keep_whole = True
             if len(lay.closings) < 64:
                 lay.closings[signer] = closing
-        salutation = fallback_paragraph(Paragraph(escape(self.spec.salutation).replace("{name}", escape(who.name)),
-                                                  st["body"]))
+        salutation = Paragraph(fallback_markup(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"].fontName),
+                               st["body"])
         salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
 
@@ -277,12 +291,9 @@ class _KeptParagraph(Paragraph):
     role = "P"
     _wrapped: tuple[float, tuple[float, float]] | None = None
 
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        fallback_paragraph(self)   # a signer's name Atkinson cannot draw is set in Guide Sans
-
     def wrap(self, availWidth, availHeight):
-        if self._wrapped is None or self._wrapped[0] != availWidth:
+        # splitting across pages drops the broken lines (blPara): break them again then
+        if self._wrapped is None or self._wrapped[0] != availWidth or not hasattr(self, "blPara"):
             self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
         return self._wrapped[1]
 

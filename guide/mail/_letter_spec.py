@@ -23,7 +23,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from ..content import Checker, YMap, line_of, load_file
 from ..errors import ContentError, Problem
-from ..layout import drawable_codepoints, string_width
+from ..layout import register_fonts, text_width
 
 # ---- settings --------------------------------------------------------------------------
 
@@ -67,6 +67,37 @@ class LetterSpec:
     signer: Signer
     window: Window = Window()
     address_size: float = 10.0
+    imb: Imb | None = None        # None: no Intelligent Mail barcode
+
+
+@dataclass(frozen=True)
+class Imb:
+    """The fixed fields of the Intelligent Mail barcode (USPS-B-3200); the serial comes per piece."""
+
+    mailer_id: str                # 6 or 9 digits
+    service_type: str             # 3 digits
+    barcode_id: str               # 2 digits, the second 0-4
+
+    @property
+    def serial_digits(self) -> int:
+        return 15 - len(self.mailer_id)   # Mailer ID + serial = 15 digits
+
+    def tracking(self, serial: int) -> str:
+        """The 20-digit tracking code of the piece with this serial."""
+        return f"{self.barcode_id}{self.service_type}{self.mailer_id}{serial:0{self.serial_digits}d}"
+
+
+def routing_code(block: tuple[str, ...]) -> str:
+    """The IMb routing code from a USPS block's last line: the ZIP, 5 or 9 digits, no hyphen
+    (11-digit delivery points need CASS-certified address data, which a run does not have)."""
+    return block[-1].rsplit(" ", 1)[-1].replace("-", "")
+
+
+# The IMb is drawn at ReportLab's narrowest bar pitch (widthSize=0: 65 bars, 2.68 in, 2.93 in with
+# the 1/8 in clear zone each side); the band it takes at the top of the window is the full bar
+# height (0.165 in) plus its 0.028 in clear zone above the address.
+IMB_BAND = (0.165 + 0.028) * inch
+IMB_WIDTH = 2.93 * inch
 
 
 @dataclass(frozen=True)
@@ -76,6 +107,7 @@ class LetterRecipient:
     name: str
     block: tuple[str, ...]        # name line, address lines, "CITY ST ZIP", already USPS-formatted
     signer: Signer | None = None  # None: the letter's default signer
+    imb: tuple[str, str] | None = None   # (tracking code, routing code) when the letter carries an IMb
 
 
 # ---- loading -----------------------------------------------------------------------------
@@ -85,9 +117,9 @@ def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> Let
     path = Path(path)
     shown = str(path)
     raw = load_file(path, shown)
-    c = Checker(shown, drawable_codepoints() if drawable is None else drawable)
+    c = Checker(shown, register_fonts() if drawable is None else drawable)
     body = c.mapping(raw, raw, None, "", ["salutation", "body", "closing", "signer"],
-                     ["date", "window", "address_size"])
+                     ["date", "window", "address_size", "imb"])
     if body is None:
         raise ContentError(c.problems)
     date = None
@@ -131,9 +163,13 @@ def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> Let
                   f"must be from {ADDRESS_SIZES[0]:g} to {ADDRESS_SIZES[1]:g} pt (USPS), not {v:g}")
         elif v is not None:
             size = float(v)
+    imb = _imb(c, body["imb"], body, "imb", "imb") if "imb" in body else None
+    if imb is not None and window.width * inch < IMB_WIDTH:
+        c.add(body, "imb", "imb", f"the barcode is {IMB_WIDTH / inch:.2f} in wide; the window is "
+              f"{window.width:g} in wide")
     if c.problems or not (salutation and paragraphs and closing and signer):
         raise ContentError(c.problems or [Problem(shown, 0, "", "incomplete letter settings")])
-    spec = LetterSpec(date, salutation, tuple(paragraphs), closing, signer, window, size)
+    spec = LetterSpec(date, salutation, tuple(paragraphs), closing, signer, window, size, imb)
     if max_address_lines(spec) < 3:
         raise ContentError([Problem(shown, line_of(body, "window"), "window.height",
                                     f"fits fewer than 3 address lines at {size:g} pt; make it taller")])
@@ -147,6 +183,28 @@ def _placeholders(c: Checker, text: str, parent: Any, key: Any, path: str,
             c.add(parent, key, path, f"unknown placeholder {ph}; allowed here: {', '.join(allowed)}")
     if required and required not in text:
         c.add(parent, key, path, f"must contain {required}")
+
+
+IMB_FIELDS = {"mailer_id": r"\d{6}|\d{9}", "service_type": r"\d{3}", "barcode_id": r"\d[0-4]"}
+IMB_RULES = {"mailer_id": "6 or 9 digits", "service_type": "3 digits",
+             "barcode_id": "2 digits, the second 0 to 4"}
+
+
+def _imb(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> Imb | None:
+    ib = c.mapping(raw, parent, key, path, list(IMB_FIELDS), [])
+    if ib is None:
+        return None
+    values = {}
+    for k, pattern in IMB_FIELDS.items():
+        if k not in ib:
+            continue
+        v = ib[k]
+        text = str(v) if isinstance(v, (str, int)) and not isinstance(v, bool) else None
+        if text is None or not re.fullmatch(pattern, text):
+            c.add(ib, k, f"{path}.{k}", f"must be {IMB_RULES[k]} (quote it to keep leading zeros), not {v!r}")
+        else:
+            values[k] = text
+    return Imb(**values) if len(values) == len(IMB_FIELDS) else None
 
 
 def _window(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> Window | None:
@@ -185,35 +243,25 @@ def parse_window(text: str) -> Window:
 
 # ---- the address block ---------------------------------------------------------------------
 
-_APOSTROPHES = "'\u2019\u2018\u02bc"
-
-
 def usps_text(text: str) -> str:
-    """An address or name line as USPS Publication 28 prints it.
-
-    Upper case (§212); punctuation "normally limited to periods, slashes, and hyphens" (§231), kept
-    where it carries meaning: a hyphen or slash between two letters or digits (the house-number
-    range 112-10, which Appendix D says is not removed; 1/2; APT 4-B; a hyphenated surname) and a
-    period between two digits (39.2 RD). Abbreviation periods go (Pub 28 prints ST, PO BOX without
-    them), apostrophes go without a gap (O'BRIEN -> OBRIEN), any other punctuation or symbol becomes
-    a space. Diacritics stay as written (Pub 28's Puerto Rico examples keep VÍA ANGÉLICA).
-    """
-    s = unicodedata.normalize("NFC", text).upper()
+    """USPS Publication 28 form: upper case; periods, slashes and hyphens kept where they carry meaning
+    (a house-number range 112-10, a unit 4-B, a fraction 1/2, a decimal 39.2: next to a digit, and a
+    slash or period between two digits); abbreviation periods and apostrophes dropped (ST, OBRIEN);
+    other punctuation becomes a space (MULLER-LUKASZ -> MULLER LUKASZ); diacritics kept as written
+    (Pub 28's own examples keep VÍA ANGÉLICA)."""
+    chars = unicodedata.normalize("NFC", text).upper()
     out = []
-    for i, ch in enumerate(s):
-        if ch.isalnum() or unicodedata.category(ch)[0] == "M":
+    for i, ch in enumerate(chars):
+        before = chars[i - 1] if i else ""
+        after = chars[i + 1] if i + 1 < len(chars) else ""
+        if ch == "-" and before.isalnum() and after.isalnum() and (before.isdigit() or after.isdigit()):
             out.append(ch)
-            continue
-        before = s[i - 1] if i else ""
-        after = s[i + 1] if i + 1 < len(s) else ""
-        if ch in _APOSTROPHES or (ch == "." and not (before.isdigit() and after.isdigit())):
-            if ch == "." and before.isalnum() and after.isalnum() and not (before.isalpha() and after.isalpha()):
-                out.append(" ")  # "3.B" or "A.1": a period between a letter and a digit still parts them
-            continue
-        if ch == "." or (ch in "-/" and before.isalnum() and after.isalnum()):
+        elif ch in "/." and before.isdigit() and after.isdigit():
             out.append(ch)
+        elif ch in ".'\u2019\u2018":
+            continue
         else:
-            out.append(" ")
+            out.append(" " if unicodedata.category(ch)[0] in "PSZC" else ch)
     return " ".join("".join(out).split())
 
 
@@ -226,7 +274,7 @@ def max_address_lines(spec: LetterSpec) -> int:
     size = spec.address_size
     ascent = pdfmetrics.getAscent(ADDRESS_FONT, size)
     descent = -pdfmetrics.getDescent(ADDRESS_FONT, size)
-    room = spec.window.height * inch - ascent - descent
+    room = spec.window.height * inch - ascent - descent - (IMB_BAND if spec.imb else 0.0)
     return 1 + int(room // address_leading(spec)) if room >= 0 else 0
 
 
@@ -238,7 +286,7 @@ def address_problem(block: tuple[str, ...], spec: LetterSpec) -> str | None:
                 f"at {spec.address_size:g} pt")
     room = spec.window.width * inch
     for line in block:
-        width = string_width(line, ADDRESS_FONT, spec.address_size)
+        width = text_width(line, ADDRESS_FONT, spec.address_size)
         if width > room:
             return (f"the address line '{line}' is {width / inch:.2f} in wide at {spec.address_size:g} pt; "
                     f"the window is {spec.window.width:g} in wide (abbreviate it, e.g. STREET -> ST)")

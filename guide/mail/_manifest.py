@@ -1,18 +1,22 @@
-"""Packet results in; manifest.csv (appended as packets finish, read back on resume) and formula-safe CSV rows out."""
+"""Packet results in; manifest.csv (appended as packets finish), private CSV files and formula-safe cells out."""
 
 from __future__ import annotations
 
 import csv
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 from ..content import BuildOptions
-from ..pdf import LetterParts, atomic_write
+from ..pdf import LetterParts
 
 MANIFEST = "manifest.csv"
 REJECTS = "rejects.csv"
-MANIFEST_COLUMNS = ("row", "recipient", "file", "pages", "sha256", "inputs")
+MANIFEST_COLUMNS = ("row", "recipient", "file", "pages", "sha256", "inputs", "notes", "imb_serial", "imb_tracking",
+                    "imb_routing")
+SKIPPED = "skipped.csv"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -27,6 +31,7 @@ class Done(NamedTuple):
     sha256: str
     inputs: str
     recipient: str = ""
+    notes: str = ""
 
 
 def read_manifest(path: Path) -> dict[int, Done]:
@@ -43,7 +48,7 @@ def read_manifest(path: Path) -> dict[int, Done]:
                 except (KeyError, TypeError, ValueError):
                     continue
                 if re.fullmatch(r"[0-9a-f]{64}", sha or "") and file and inputs and "/" not in file:
-                    done[row] = Done(file, pages, sha, inputs, rec.get("recipient") or "")
+                    done[row] = Done(file, pages, sha, inputs, rec.get("recipient") or "", rec.get("notes") or "")
         except (csv.Error, UnicodeDecodeError):
             pass
     return done
@@ -59,65 +64,60 @@ class Result(NamedTuple):
     built: bool
     edition: BuildOptions
     letter: LetterParts | None   # only when a print file is being made
+    notes: str = ""
+
+
+class private_csv:
+    """A CSV file written beside its target (mode 0600: it holds names and addresses) and renamed
+    into place when complete; removed on any error. Gives a csv.writer."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".guide-tmp", dir=self.path.parent)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return csv.writer(self.fh)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.fh.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+        finally:
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
+
+
+def write_manifest(path: Path, rows) -> None:
+    """The manifest from (row, recipient, file, pages, sha256, inputs, notes, serial, tracking, routing)
+    tuples in row order (streamed)."""
+    with private_csv(path) as w:
+        w.writerow(MANIFEST_COLUMNS)
+        for row, recipient, file, pages, sha, inputs, notes, *imb in rows:
+            w.writerow([row, safe_cell(recipient or ""), file, pages, sha, inputs, safe_cell(notes or ""),
+                        *("" if v is None else v for v in (imb + [None] * 3)[:3])])
 
 
 class ManifestLog:
-    """manifest.csv: rewritten clean at the start (valid earlier lines only), appended one line
-    per packet as it is built (flushed, so a killed run keeps what it finished), and rewritten
-    once more at the end: one line per packet of this run, in row order, no duplicates."""
+    """manifest.csv: written clean at the start from what the history says is built, appended one
+    line per packet as its batch is recorded (flushed, so a killed run keeps what it finished), and
+    written once more from the history at the end: one line per packet, in row order."""
 
-    def __init__(self, path: Path, previous: dict[int, Done]):
+    def __init__(self, path: Path, rows):
         self.path = path
-        self.rows = bytearray()   # one bit per row number: which rows this run has seen
-        write_manifest(path, previous)
+        write_manifest(path, rows)
         self.fh = open(path, "a", encoding="utf-8", newline="")  # noqa: SIM115 (closed by close())
         self.writer = csv.writer(self.fh)
 
-    def record(self, r: Result) -> None:
-        byte = r.row >> 3
-        if byte >= len(self.rows):
-            self.rows.extend(bytes(byte + 1 - len(self.rows) + 1024))
-        self.rows[byte] |= 1 << (r.row & 7)
-        if r.built:
-            self.writer.writerow([r.row, safe_cell(r.recipient), r.file, r.pages, r.sha256, r.inputs])
-            self.fh.flush()
+    def record(self, results: list[Result], imb: dict[int, tuple[int, str, str]] | None = None) -> None:
+        """Append the built results; ``imb``: row -> (serial, tracking, routing) for pieces with a barcode."""
+        for r in results:
+            if r.built:
+                self.writer.writerow([r.row, safe_cell(r.recipient), r.file, r.pages, r.sha256, r.inputs,
+                                      safe_cell(r.notes), *((imb or {}).get(r.row) or ("", "", ""))])
+        self.fh.flush()
 
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
-
-    def compact(self) -> None:
-        done = read_manifest(self.path)   # a later line for a row replaces an earlier one
-        write_manifest(self.path, {row: d for row, d in done.items() if self.seen(row)})
-
-    def seen(self, row: int) -> bool:
-        return (row >> 3) < len(self.rows) and bool(self.rows[row >> 3] & (1 << (row & 7)))
-
-
-def write_manifest(path: Path, done: dict[int, Done]) -> None:
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(MANIFEST_COLUMNS)
-    for row in sorted(done):
-        d = done[row]
-        w.writerow([row, d.recipient, d.file, d.pages, d.sha256, d.inputs])
-    atomic_write(path, buf.getvalue().encode("utf-8"))
-
-
-class CsvOut:
-    """csv rows onto a binary file handle (what atomic_stream gives)."""
-
-    def __init__(self, fh):
-        import io
-
-        self.fh = fh
-        self.buf = io.StringIO()
-        self.writer = csv.writer(self.buf)
-
-    def writerow(self, row) -> None:
-        self.writer.writerow(row)
-        self.fh.write(self.buf.getvalue().encode("utf-8"))
-        self.buf.seek(0)
-        self.buf.truncate()

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from ..content import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions, nfc
+from ..content import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions
 from ..content import models as m
 from ..errors import ContentError, Problem
 from ..layout import font_problem
+from ._csvin import Oversized, header_only, read_rows  # noqa: F401 (re-exported)
 from ._letter_spec import LetterRecipient, LetterSpec, Signer, address_problem, usps_text
 
 FORMAT = 2                 # bump when packet bytes change for the same inputs (forces rebuilds)
@@ -115,6 +116,8 @@ class Job(NamedTuple):
     edition: BuildOptions
     file: str
     inputs: str
+    key: str = ""      # who this is, for duplicates and earlier mailings (recipient_key)
+    notes: str = ""    # repairs made to the row, for the manifest
 
 
 @dataclass
@@ -136,13 +139,17 @@ class RowChecker:
     def check(self, row: int, cells: list[str], columns: dict[str, int], width: int) -> Checked:
         out = Checked(row, cells)
         why = out.reasons
+        if isinstance(cells, Oversized):
+            why.append(cells.reason)
+            return out
+        notes: list[str] = []
         if any(c.strip() for c in cells[width:]):
             why.append(f"the row has {len(cells)} cells but the header has {width} columns")
             return out
 
         def cell(name: str) -> str:
             i = columns.get(name)
-            return nfc(cells[i]) if i is not None and i < len(cells) else ""   # NFC: as the fonts draw it
+            return cells[i] if i is not None and i < len(cells) else ""
 
         for name, i in columns.items():
             if i < len(cells) and len(cells[i]) > MAX_FIELD:
@@ -169,8 +176,8 @@ class RowChecker:
         city = usps_text(_one_line(cell("city")))
         if not city:
             why.append("city is missing")
-        state = self._state(cell("state"), why)
-        zip_code = self._zip(cell("zip"), why)
+        state = self._state(cell("state"), why, notes)
+        zip_code = self._zip(cell("zip"), state, why, notes)
         country = usps_text(cell("country"))
         if country and country not in US_NAMES:
             why.append(f"country {cell('country').strip()!r}: only US addresses can be mailed in this run")
@@ -185,6 +192,8 @@ class RowChecker:
             else:
                 signer = _signer(advocate, self.spec.signer.role)
         if why:
+            # a repair is only made on a row that is mailed; on a rejected one it is a hint
+            why.extend(n.hint for n in notes if n.hint)
             return out
         name_line = usps_text(name)
         if not name_line:
@@ -192,7 +201,7 @@ class RowChecker:
             return out
         block = (name_line, *lines, f"{city} {state} {zip_code}")
         for line in block:
-            bad = font_problem(line, "address")
+            bad = font_problem(line)
             if bad:
                 why.append(f"address line {line!r}: {bad}")
                 return out
@@ -205,24 +214,27 @@ class RowChecker:
         who = LetterRecipient(name, block, signer)
         file = f"{row:06d}-{file_slug(name)}.pdf"
         inputs = hashlib.sha256(repr((FORMAT, self.fingerprint, who, edition, file)).encode()).hexdigest()[:32]
-        out.job = Job(row, who, edition, file, inputs)
+        key = recipient_key(name, lines[0], zip_code)
+        out.job = Job(row, who, edition, file, inputs, key, "; ".join(n.note for n in notes))
         return out
 
     @staticmethod
-    def _state(raw: str, why: list[str]) -> str:
+    def _state(raw: str, why: list[str], notes: list[Repair]) -> str:
         state = usps_text(raw).replace(" ", "")
         if not state:
             why.append("state is missing")
         elif state not in STATES:
             full = STATE_NAMES.get(usps_text(raw))
-            if full:
-                why.append(f"state {raw.strip()!r}: write the two-letter code {full!r}")
+            if full:   # the full name of exactly one state: cannot be wrong
+                notes.append(Repair(f"state {raw.strip()!r} -> {full}",
+                                    f"state {raw.strip()!r}: write the two-letter code {full!r}"))
+                return full
             else:
                 why.append(f"state {raw.strip()!r} is not a two-letter US state or territory code (e.g. OH, DC, PR)")
         return state
 
     @staticmethod
-    def _zip(raw: str, why: list[str]) -> str:
+    def _zip(raw: str, state: str, why: list[str], notes: list[Repair]) -> str:
         z = "".join(raw.split())
         if not z:
             why.append("ZIP code is missing")
@@ -231,6 +243,10 @@ class RowChecker:
         elif ZIP9.fullmatch(z):
             a, b = ZIP9.fullmatch(z).groups()
             return f"{a}-{b}"
+        elif z.isdigit() and len(z) == 4 and zip3_state(z.zfill(5)) == state:
+            # the leading zero a spreadsheet drops; only where the padded ZIP lies in that state
+            notes.append(Repair(f"ZIP {z!r} -> {z.zfill(5)!r}", ""))
+            return z.zfill(5)
         elif z.isdigit() and len(z) in (3, 4):
             why.append(f"ZIP code {z!r} has {len(z)} digits; a spreadsheet may have dropped leading zeros "
                        f"(format the column as text, e.g. {z.zfill(5)!r})")
@@ -260,7 +276,39 @@ class RowChecker:
         return BuildOptions(paper=paper, large_print=large, sections=sections)
 
 
+class Repair(NamedTuple):
+    note: str   # in the manifest's notes column when the row is mailed
+    hint: str   # in the reasons when the row is rejected for something else ("" for none)
+
+
+def recipient_key(name: str, address1: str, zip_code: str) -> str:
+    """Who a row is: the name NFC-normalised, case-folded and whitespace-collapsed, the USPS form
+    of the first address line (upper case, punctuation dropped) and the ZIP5. An apartment on a
+    second line is not part of it: the same person at the same street address is one person."""
+    who = " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    return f"{who}|{usps_text(address1)}|{zip_code[:5]}"
+
+
+@functools.cache
+def _zip3_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    text = (Path(__file__).with_name("zip3.csv")).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    for rec in csv.DictReader(lines):
+        for n in range(int(rec["zip3_from"]), int(rec["zip3_to"]) + 1):
+            table[f"{n:03d}"] = rec["state"]
+    return table
+
+
+def zip3_state(zip5: str) -> str | None:
+    """The state a ZIP's three-digit prefix is allocated to (only prefixes starting with 0 are listed)."""
+    return _zip3_table().get(zip5[:3])
+
+
 def _one_line(text: str) -> str:
+    """A cell as one line: NFC (decomposed accents, as macOS and some web forms send them, composed),
+    control characters dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
     return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t").split())
 
 
@@ -280,49 +328,3 @@ def _signer(advocate: str, role: str | None) -> Signer:
 def file_slug(name: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40].strip("-") or "recipient"
-
-
-def read_rows(path: Path) -> Iterator[tuple[int, list[str], list[str]]]:
-    """Stream (row number as a spreadsheet shows it, cells, header) for every non-blank row."""
-    shown = str(path)
-    if not path.is_file():
-        raise ContentError([Problem(shown, 0, "", "recipients file not found")])
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:   # utf-8-sig: a BOM is dropped
-            yield from _rows(csv.reader(fh), shown)
-    except UnicodeDecodeError:
-        raise ContentError([Problem(shown, _first_bad_line(path), "",
-                                    "not UTF-8 text; save the file as 'CSV UTF-8'")]) from None
-    except OSError as exc:
-        raise ContentError([Problem(shown, 0, "", f"cannot read: {exc.strerror}")]) from None
-
-
-def _first_bad_line(path: Path) -> int:
-    """The line holding the first byte that is not UTF-8 (text is decoded in blocks, so the
-    error itself does not say)."""
-    with open(path, "rb") as fh:
-        for n, line in enumerate(fh, 1):
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                return n
-    return 0
-
-
-def _rows(reader, shown: str) -> Iterator[tuple[int, list[str], list[str]]]:
-    row = 1
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ContentError([Problem(shown, 1, "", "the file is empty; it needs a header row")])
-        for cells in reader:
-            row += 1
-            if any(c.strip() for c in cells):
-                yield row, cells, header
-    except csv.Error as exc:
-        raise ContentError([Problem(shown, reader.line_num, "", f"not a readable CSV file: {exc}")]) from None
-
-
-def header_only(path: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return next(csv.reader(fh), [])

@@ -1,57 +1,81 @@
-"""Recipients CSV, letter settings and guide content in; a mailing packet PDF per person, rejects and manifest out.
+"""Recipients CSV, letter settings and guide content in; a run folder of packets, manifest, rejects and skipped
+rows, and the run recorded in the history database, out.
 
 Each packet is a cover letter for a #10 window envelope, then the guide in the edition that
 person asked for; tagged for screen readers like the guide, the letter's structure ahead of
 the guide's. On request, one combined print file holds every packet in mailing order.
 
 The run, in order:
-  load the guide and letter.yaml
-  -> pass 1 over the CSV: check every row, write rejects.csv, note which editions are needed
-  -> render each edition once (in parallel when there are several)
-  -> pass 2: packets in batches on all cores; a packet whose file is already listed in the
-     manifest with the same inputs and the same SHA-256 is skipped, not rebuilt
-  -> manifest.csv (one line per packet, rewritten whole at the end), print file, summary.
+  load the guide and letter.yaml; lock the output folder (and the history when it lives elsewhere)
+  -> copy the recipients into a private file (hashing them): the run reads only that copy
+  -> find the folder of an earlier run of the same input and options (resume it) or make a new one
+  -> pass 1 over the copy: check every row; rejects.csv; duplicates and recipients mailed by an
+     earlier run within --remail-after days to skipped.csv; every row recorded in the history
+  -> render each edition the rows still need once (in parallel when there are several)
+  -> pass 2: packets in batches on all cores; a packet the history lists as built with the same
+     inputs is checked against its SHA-256 and skipped, not rebuilt; each batch is recorded in one
+     transaction once its files are in place, then appended to manifest.csv
+  -> manifest.csv written from the history (one line per packet, row order), print file, summary.
 
-Memory stays flat: the CSV is streamed twice rather than held, at most a few batches are in
-flight, the print file is written as it grows, and results are not kept once recorded.
+Memory stays flat: the CSV is streamed twice rather than held, the resume index is read from the
+database a batch at a time, at most a few batches are in flight, and the print file is written as
+it grows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..content import BuildOptions
 from ..content import models as m
-from ..errors import ContentError, OutputError, Problem
+from ..errors import ContentError, OutputError
 from ..pdf import PrintFile, atomic_stream
+from ._csvin import copy_input, header_only, open_regular, read_rows
+from ._history import HISTORY, History, RunInfo
 from ._letter import LetterMaker
-from ._letter_spec import load_letter, parse_window
-from ._manifest import MANIFEST, REJECTS, CsvOut, Done, ManifestLog, read_manifest, safe_cell
+from ._letter_spec import load_letter, parse_window, routing_code
+from ._lock import RunLock
+from ._manifest import (FORMULA_START, MANIFEST, REJECTS, SKIPPED, Done, ManifestLog, private_csv,
+                        read_manifest, safe_cell, write_manifest)
 from ._progress import Progress
-from ._recipients import Job, RowChecker, header_only, map_header, read_rows
+from ._recipients import Job, RowChecker, map_header
+from ._runfolder import INPUT, check_combined, find_run, new_run
 from ._workers import WorkerState, render_editions, run_batches, sweep_packet_temps
 
 DEFAULT_OUT = Path("out/packets")
 COMBINED = "combined.pdf"
+LOCK = ".packet-lock"
 BATCH = 16                 # letters rendered into one ReportLab document (fonts embedded once)
+CHUNK = 1000               # pass-1 rows per history transaction
+REMAIL_AFTER = 90          # days
 
 
 @dataclass
 class Summary:
     built: int = 0
-    skipped: int = 0
+    skipped: int = 0          # already built by this run earlier (checked by hash)
     rejected: int = 0
+    duplicates: int = 0
+    mailed_before: int = 0
+    repaired: int = 0         # repairs made (state names, dropped ZIP zeros), in the manifest's notes
+    rows: int = 0             # non-blank rows read
     pages: int = 0
     seconds: float = 0.0
     editions: int = 0
     combined: Path | None = None
     combined_pages: int = 0
+    folder: Path | None = None
+    run_id: str = ""
+    resumed: bool = False
+    history: Path | None = None
 
     @property
     def rate(self) -> float:
@@ -67,16 +91,21 @@ def cores() -> int:
 
 def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | None = None,
                  window: str | None = None, day: dt.date | None = None, jobs: int = 1,
-                 combined: Path | None = None, force: bool = False, progress: bool = False) -> Summary:
-    """The whole run (see the module docstring); returns the counts and timing."""
+                 combined: Path | bool | None = None, force: bool = False, progress: bool | str = False,
+                 history: Path | None | bool = None, remail_after: int = REMAIL_AFTER, remail: bool = False,
+                 encoding: str | None = None, wait: float = 0.0) -> Summary:
+    """The whole run (see the module docstring); returns the counts and timing.
+
+    history: None for ``mailings.sqlite`` in ``out``, a path to share one, False for none (the
+    run's record then lasts only while it runs: no earlier mailings are seen).
+    progress: "bar" (or True), "lines", or False. combined: a path, or True for combined.pdf in the run's folder.
+    """
     from ..pdf import load_content as load
 
     start = time.perf_counter()
     guide = load(content)
     spec = load_letter(letter or content / "letter.yaml")
     if window:
-        from dataclasses import replace
-
         spec = replace(spec, window=parse_window(window))
     fixed_date = day or spec.date
     day = fixed_date or dt.date.today()
@@ -85,71 +114,188 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
     # not redo the lot; its letters keep the day they were made).
     fingerprint = hashlib.sha256(repr((guide, spec, fixed_date or "today")).encode()).hexdigest()
     checker = RowChecker(guide, spec, fingerprint)
+    os.close(open_regular(recipients))   # a clear message for a missing file or a FIFO, before any output
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create folder {out}: {exc.strerror}") from None
+    hist_path = out / HISTORY if history is None else (None if history is False else Path(history))
 
-    # pass 1: check rows, write rejects, find the editions the rows still to build need
-    # (a row whose packet is listed as done is verified by hash in pass 2; should that fail,
-    # the worker renders the edition itself)
-    stamp = _stamp(recipients)
-    previous = {} if force else read_manifest(out / MANIFEST)
-    summary = Summary()
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(RunLock(out / LOCK, str(out), wait))
+        if hist_path is not None and hist_path.resolve().parent != out.resolve():
+            stack.enter_context(RunLock(hist_path.with_name(hist_path.name + ".lock"), str(hist_path), wait))
+        for stale in out.glob(".input.*.guide-tmp"):   # a copy a killed run left (we hold the lock)
+            stale.unlink(missing_ok=True)
+        copy, sha = copy_input(recipients, out)
+        stack.callback(lambda: copy.unlink(missing_ok=True))
+        hist = History(hist_path)
+        stack.callback(hist.close)
+        run_key = hashlib.sha256(repr((fingerprint, encoding or "")).encode()).hexdigest()[:32]
+        found = find_run(out, sha, run_key)
+        folder, info = found or new_run(out, recipients.name, sha, run_key, day, hist.run_ids())
+        if (folder / INPUT).is_file():
+            copy.unlink()
+        else:
+            os.replace(copy, folder / INPUT)
+        if combined is True:
+            combined = folder / COMBINED
+        summary = Summary(folder=folder, run_id=info["id"], resumed=found is not None, history=hist_path)
+        hist.start_run(RunInfo(info["id"], str(folder.resolve()),
+                               dt.datetime.now().astimezone().isoformat(timespec="seconds"), info["input"], sha,
+                               run_key,
+                               repr({"window": window, "date": str(fixed_date or "today"), "encoding": encoding,
+                                     "letter": str(letter or "letter.yaml")}),
+                               guide.title, guide.version, fingerprint, info["letter_date"]))
+        if hist_path is None and found:
+            hist.load_manifest(info["id"], {row: _unescape(d) for row, d in read_manifest(folder / MANIFEST).items()})
+        if force:
+            hist.reset_built(info["id"])
+        try:
+            if combined:
+                check_combined(combined, recipients, folder, out, hist_path)
+            editions = _pass_one(checker, folder, str(recipients), encoding, hist, summary, combined is not None,
+                                 dt.date.fromisoformat(info["letter_date"]), None if remail else remail_after)
+        except ContentError:
+            if not found:   # a new run that could not start leaves nothing behind
+                hist.forget_run(info["id"])
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+        _pass_two(checker, guide, spec, day, folder, str(recipients), encoding, hist, summary, editions,
+                  jobs, combined, progress, start)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _pass_one(checker: RowChecker, folder: Path, shown: str, encoding: str | None, hist: History,
+              summary: Summary, printing: bool, letter_day: dt.date, remail_after: int | None) -> set[BuildOptions]:
+    """Check every row and record it; the editions still to render."""
+    run = summary.run_id
     editions: set[BuildOptions] = set()
-    good = 0
     columns: dict[str, int] | None = None
-    with atomic_stream(out / REJECTS) as raw:
-        writer = None
-        for row, cells, header in read_rows(recipients):
+    src = folder / INPUT
+    with private_csv(folder / REJECTS) as rejects, private_csv(folder / SKIPPED) as skipped:
+        hist.begin()
+        for row, cells, header in read_rows(src, encoding, shown):
             if columns is None:
-                columns = map_header(header, str(recipients))
-                writer = CsvOut(raw)
-                writer.writerow(["row", "reason", *header])
+                columns = map_header(header, shown)
+                for w in (rejects, skipped):
+                    w.writerow(["row", "reason", *(safe_cell(h) for h in header)])
+            summary.rows += 1
             checked = checker.check(row, cells, columns, len(header))
-            if checked.job is None:
+            job = checked.job
+            if job is None:
+                reason = "; ".join(checked.reasons)
                 summary.rejected += 1
-                writer.writerow([row, "; ".join(checked.reasons), *(safe_cell(c) for c in cells)])
+                rejects.writerow([row, reason, *(safe_cell(c) for c in cells)])
+                hist.put(run, row, "rejected", reason=reason, name=" ".join(" ".join(cells[:1]).split())[:200])
             else:
-                good += 1
-                job = checked.job
-                if combined is not None or not _probably_done(job, previous.get(row), out):
-                    editions.add(job.edition)
-        if columns is None:   # header only: still check it, and leave a header-only rejects file
-            header = header_only(recipients)
-            map_header(header, str(recipients))
-            CsvOut(raw).writerow(["row", "reason", *header])
+                status, reason = _skip(hist, run, job, letter_day, remail_after)
+                if status == "pending":
+                    summary.repaired += len(job.notes.split("; ")) if job.notes else 0
+                    if printing or not _probably_done(hist.state(run, row), job, folder):
+                        editions.add(job.edition)
+                else:
+                    skipped.writerow([row, reason, *(safe_cell(c) for c in cells)])
+                    if status == "duplicate":
+                        summary.duplicates += 1
+                    else:
+                        summary.mailed_before += 1
+                e = job.edition
+                hist.put(run, row, status, key=job.key, name=job.who.name, address=" / ".join(job.who.block[1:]),
+                         edition="large print" if e.large_print else "standard", paper=e.paper,
+                         sections=",".join(e.sections or ()), file=job.file, inputs=job.inputs, reason=reason,
+                         notes=job.notes, routing=routing_code(job.who.block) if checker.spec.imb else None)
+            if summary.rows % CHUNK == 0:
+                hist.commit()
+                hist.begin()
+        hist.commit()
+        if columns is None:   # header only: still check it, and leave header-only files
+            header = header_only(src, encoding)
+            map_header(header, shown)
+            for w in (rejects, skipped):
+                w.writerow(["row", "reason", *(safe_cell(h) for h in header)])
+    if checker.spec.imb is not None:
+        hist.allocate_serials(run, letter_day, checker.spec.imb)
+    return editions
 
+
+def _skip(hist: History, run: str, job: Job, letter_day: dt.date, remail_after: int | None) -> tuple[str, str]:
+    """("pending", "") to mail the row, or ("duplicate" | "already_mailed", the reason)."""
+    first = hist.first_with_key(run, job.key, job.row)
+    if first is not None:
+        return "duplicate", f"duplicate of row {first}"
+    state = hist.state(run, job.row)
+    if state is not None and state[0] == "built" and state[1] == job.inputs:
+        return "pending", ""   # this run mailed it already: it stays mailed
+    if remail_after:
+        prior = hist.mailed_before(job.key, run, letter_day, remail_after)
+        if prior:
+            return "already_mailed", f"already mailed on {prior[0]} (run {prior[1]})"
+    return "pending", ""
+
+
+def _probably_done(state: tuple | None, job: Job, folder: Path) -> bool:
+    return state is not None and state[0] == "built" and state[1] == job.inputs and (folder / job.file).is_file()
+
+
+def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: Path, shown: str,
+              encoding: str | None, hist: History, summary: Summary, editions: set[BuildOptions], jobs: int,
+              combined: Path | None, progress: bool | str, start: float) -> None:
+    run = summary.run_id
     rendered, summary.editions = render_editions(guide, sorted(editions, key=repr), jobs, combined is not None)
-    state = WorkerState(out, LetterMaker(spec, guide.brand, guide.title, day), guide, rendered,
+    state = WorkerState(folder, LetterMaker(spec, guide.brand, guide.title, day), guide, rendered,
                         combined is not None)
+    todo = hist.count(run, "pending") + hist.count(run, "built")
+    columns = map_header(header_only(folder / INPUT, encoding), shown)
+
+    imb_rows: dict[int, tuple[int, str, str]] = {}   # this batch's barcodes, for the manifest
+
+    def with_done(jobs_: list[Job]) -> list[tuple[Job, Done | None]]:
+        states = hist.states_in(run, [j.row for j in jobs_])
+        imbs = hist.imb_in(run, [j.row for j in jobs_]) if spec.imb is not None else {}
+        batch = []
+        for job in jobs_:
+            st = states.get(job.row)
+            if st is None or st[0] not in ("pending", "built"):
+                continue   # a duplicate or mailed before: skipped
+            if job.row in imbs:
+                imb_rows[job.row] = imbs[job.row]
+                job = job._replace(who=replace(job.who, imb=imbs[job.row][1:]))
+            done = None
+            if st[0] == "built" and st[1] == job.file and st[4] == job.inputs:
+                done = Done(st[1], st[2], st[3], st[4], st[5] or "")
+            batch.append((job, done))
+        return batch
 
     def batches() -> Iterator[list[tuple[Job, Done | None]]]:
-        size = max(1, min(BATCH, -(-good // (jobs * 4)) if good else 1))
-        batch: list[tuple[Job, Done | None]] = []
-        for row, cells, header in read_rows(recipients):
-            job = checker.check(row, cells, columns or {}, len(header)).job
-            if job is None:
-                continue
-            done = previous.get(row)
-            if done is not None and (done.file != job.file or done.inputs != job.inputs):
-                done = None
-            batch.append((job, done))
-            if len(batch) >= size:
-                yield batch
-                batch = []
+        size = max(1, min(BATCH, -(-todo // (jobs * 4)) if todo else 1))
+        pending: list[Job] = []
+        for row, cells, header in read_rows(folder / INPUT, encoding, shown):
+            job = checker.check(row, cells, columns, len(header)).job
+            if job is not None:
+                pending.append(job)
+            if len(pending) >= size:
+                batch = with_done(pending)
+                pending = []
+                if batch:
+                    yield batch
+        batch = with_done(pending)
         if batch:
             yield batch
-        if _stamp(recipients) != stamp:
-            raise ContentError([Problem(str(recipients), 0, "", "the file changed during the run; run again")])
 
-    bar = Progress(good) if progress else None
-    log = ManifestLog(out / MANIFEST, previous)
+    bar = None
+    if progress:
+        bar = Progress(todo, lines=progress == "lines", start=start, rejected=summary.rejected)
+    log = ManifestLog(folder / MANIFEST, hist.built_rows(run))
     try:
         with _print_file(combined, guide) as print_file:
             for results in run_batches(state, batches(), jobs):
+                hist.built(run, [r for r in results if r.built])   # their files are in place
+                log.record(results, imb_rows)
                 for r in results:
-                    log.record(r)
+                    imb_rows.pop(r.row, None)
+                for r in results:
                     if r.built:
                         summary.built += 1
                     else:
@@ -161,21 +307,25 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
                             raise OutputError(f"row {r.row}: the print file got {added} pages, "
                                               f"the packet has {r.pages}")
                     if bar:
-                        bar.step()
+                        bar.step(r.built)
             if print_file is not None:
                 summary.combined, summary.combined_pages = combined, print_file.pages
     finally:
         if bar:
             bar.close()
         log.close()
-    log.compact()
-    sweep_packet_temps(out)
-    summary.seconds = time.perf_counter() - start
-    return summary
+    write_manifest(folder / MANIFEST, hist.built_rows(run))
+    hist.finish_run(run, summary.built + summary.skipped, summary.duplicates + summary.mailed_before,
+                    summary.rejected)
+    sweep_packet_temps(folder)
 
 
-def _probably_done(job: Job, done: Done | None, out: Path) -> bool:
-    return done is not None and done.file == job.file and done.inputs == job.inputs and (out / job.file).is_file()
+def _unescape(d: Done) -> Done:
+    """A name read back from the manifest without its formula guard (it is added again on writing)."""
+    name = d.recipient
+    if name.startswith("'") and name[1:].startswith(FORMULA_START):
+        name = name[1:]
+    return d._replace(recipient=name)
 
 
 class _print_file:
@@ -203,11 +353,3 @@ class _print_file:
                 self.stream.__exit__(type(err), err, err.__traceback__)
                 raise
         self.stream.__exit__(exc_type, exc, tb)
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (0, 0)
-    return (st.st_size, st.st_mtime_ns)

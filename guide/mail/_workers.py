@@ -20,7 +20,7 @@ from ..content import BuildOptions
 from ..content import models as m
 from ..errors import OutputError
 from ..pdf import TMP_PREFIX, TMP_SUFFIX, Edition, letter_parts, packet_pdf
-from ._letter import LetterMaker, uses_fallback
+from ._letter import LetterMaker
 from ._manifest import Done, Result
 from ._recipients import Job
 
@@ -68,25 +68,21 @@ def build_batch(batch: list[tuple[Job, Done | None]]) -> list[Result]:
     for k, (job, done) in enumerate(batch):
         if done is not None and _sha_file(s.out / job.file) == done.sha256:
             results[k] = Result(job.row, job.who.name, job.file, done.pages, done.sha256, job.inputs, False,
-                                job.edition, None)
+                                job.edition, None, job.notes)
             if not s.combined:
                 continue
         need.append(k)
-    # A letter with words in Guide Sans is rendered alone: in a shared batch its font would be
-    # embedded in its neighbours' letters too, and their bytes would depend on who is beside them.
-    plain = [k for k in need if not uses_fallback(batch[k][0].who)]
-    groups = ([plain] if plain else []) + [[k] for k in need if k not in plain]
-    for group in groups:
-        items = [(batch[k][0].who, batch[k][0].edition.paper, batch[k][0].edition.large_print) for k in group]
+    if need:
+        items = [(batch[k][0].who, batch[k][0].edition.paper, batch[k][0].edition.large_print) for k in need]
         pdf, tags = s.maker.render_batch(items)
-        for k, parts in zip(group, letter_parts(pdf, tags), strict=True):
+        for k, parts in zip(need, letter_parts(pdf, tags), strict=True):
             job = batch[k][0]
             r = results[k]
             if r is None:
                 data, pages = packet_pdf(s.edition(job.edition), parts)
                 write_packet(s.out / job.file, data)
                 r = Result(job.row, job.who.name, job.file, pages, hashlib.sha256(data).hexdigest(),
-                           job.inputs, True, job.edition, None)
+                           job.inputs, True, job.edition, None, job.notes)
             results[k] = r._replace(letter=parts) if s.combined else r
     return results  # type: ignore[return-value]
 
@@ -103,7 +99,8 @@ def write_packet(path: Path, data: bytes) -> None:
     """
     tmp = path.with_name(f"{TMP_PREFIX}{path.name}.packet{TMP_SUFFIX}")
     try:
-        with open(tmp, "wb") as fh:
+        # mode 0600: a packet holds a name and an address
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except OSError as exc:

@@ -6,7 +6,7 @@ Names are imported on first use: most of this stage needs pypdf, which a plain b
 from .._lazy import lazy_exports
 
 _EXPORTS = {
-    "TMP_PREFIX": "._write", "TMP_SUFFIX": "._write", "atomic_write": "._write",
+    "TMP_PREFIX": "._write", "TMP_SUFFIX": "._write", "atomic_write": "._write", "check_output": "._guard",
     "load_content": "._edition", "render_guide": "._edition",
     "add_bleed_and_marks": "._printshop", "booklet_sides": "._printshop", "crop_marks": "._printshop",
     "impose_booklet": "._printshop", "render_print": "._printshop", "MARK_ROOM": "._printshop",

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from ..content import DEFAULT_CONTENT, BuildOptions, content_hash, load_guide, select_sections
 from ..content import models as m
-from ..layout import drawable_codepoints, make_theme, render
+from ..layout import make_theme, register_fonts, render
 
 
 def load_content(content_dir: Path | str = DEFAULT_CONTENT) -> m.Guide:
     """Load and validate content, checking every character against the embedded font; the guide carries
     the content files' SHA-256 for the build record (hashed once here, about 1 ms)."""
-    guide = load_guide(content_dir, drawable_codepoints())
+    guide = load_guide(content_dir, register_fonts())
     return replace(guide, content_sha256=content_hash(content_dir))
 
 

@@ -1,7 +1,8 @@
 """A guide and a print mode in, a print-shop PDF out: a saddle-stitch booklet or bleed pages.
 
 Both forms are padded to a multiple of four pages with "Notes" pages before the back cover
-(the layout re-renders, so "Page N of M", contents and bookmarks count the padding).
+(a planning pass tells how many, so the one full layout's "Page N of M", contents and
+bookmarks count the padding).
 
 - booklet: the padded pages imposed 2-up on sheets twice the page width (Letter on 11x17,
   A4 on A3), in printer spreads, ready to print double-sided, fold and staple.
@@ -12,15 +13,18 @@ Both forms are padded to a multiple of four pages with "Notes" pages before the 
 from __future__ import annotations
 
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ContentStream, DecodedStreamObject, DictionaryObject, NameObject, RectangleObject
+from typing import TYPE_CHECKING
 
 from ..content import models as m
 from ..errors import LayoutError
 from ..content import BuildOptions
 from ..layout import BLEED, SAFE_ZONE, Theme, make_theme
+
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject
 
 MARK_ROOM = 36.0        # paper kept around the trim for the crop marks (MediaBox = trim + this)
 MARK_OFFSET = BLEED + 3  # marks start this far from the trim, so they never touch the bleed
@@ -31,26 +35,32 @@ MARK_COLOUR = b"1 1 1 1 K"
 
 
 def render_print(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
-    """The print-shop form of one edition; returns the PDF bytes and its page count."""
-    from ..layout import render
+    """The print-shop form of one edition; returns the PDF bytes and its page count.
+
+    A planning pass (nothing drawn) gives the unpadded page count; the padded edition is then
+    laid out and drawn once, seeded with that page map shifted by the padding, and the shop
+    form's boxes and crop marks are drawn by ReportLab with the pages (no second reading).
+    """
+    from ..layout import PageMap, plan_pages, render
 
     if options.print_mode not in ("booklet", "shop"):
         raise ValueError(f"unknown print mode {options.print_mode!r}")
     bleed = BLEED if options.print_mode == "shop" else 0.0
     theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk, bleed=bleed)
     check_safe_margins(theme)
-    pdf, pages = render(guide, theme, options)
-    pad = (-pages) % 4
-    if pad:
-        padded = replace(options, notes_pages=options.notes_pages + pad)
-        pdf, got = render(guide, theme, padded)
-        if got != pages + pad:
-            raise LayoutError(f"padding {pages} pages with {pad} notes pages gave {got} pages, "
-                              f"not {pages + pad}; the booklet needs a multiple of 4")
-        pages = got
+    planned = plan_pages(guide, theme, options)
+    pad = (-planned.total) % 4
+    padded = replace(options, notes_pages=options.notes_pages + pad) if pad else options
+    # the notes pages stand after every heading, so only the total moves; a wrong guess costs a pass
+    seed = PageMap(planned.pages, planned.total + pad)
+    press = ShopMarks(theme.width, theme.height, bleed) if options.print_mode == "shop" else None
+    pdf, pages = render(guide, theme, padded, seed=seed, press=press)
+    if pages != planned.total + pad:
+        raise LayoutError(f"padding {planned.total} pages with {pad} notes pages gave {pages} pages, "
+                          f"not {planned.total + pad}; the booklet needs a multiple of 4")
     if options.print_mode == "booklet":
         return impose_booklet(pdf), pages // 2
-    return add_bleed_and_marks(pdf, bleed), pages
+    return pdf, pages
 
 
 def check_safe_margins(theme: Theme) -> None:
@@ -88,6 +98,9 @@ def impose_booklet(pdf: bytes) -> bytes:
     use one resource name for different objects. Imposition flattens the pages: links,
     form fields and tags do not survive, which is fine for a file that only goes to a press.
     """
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import ContentStream, NameObject
+
     reader = PdfReader(io.BytesIO(pdf))
     pages = list(reader.pages)
     width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
@@ -113,6 +126,8 @@ def impose_booklet(pdf: bytes) -> bytes:
 
 def _shared_resources(pages: list[PageObject], writer: PdfWriter) -> DictionaryObject | None:
     """One resource dictionary for these pages, imported into the writer; None on a name clash."""
+    from pypdf.generic import DictionaryObject, NameObject
+
     merged = DictionaryObject()
     for page in pages:
         for kind, entries in page.get("/Resources", DictionaryObject()).items():
@@ -131,12 +146,46 @@ def _shared_resources(pages: list[PageObject], writer: PdfWriter) -> DictionaryO
 # ---- single pages with bleed and crop marks ------------------------------------------
 
 
+@dataclass(frozen=True)
+class ShopMarks:
+    """The shop form drawn with the pages: MediaBox, CropBox, BleedBox and TrimBox on every page
+    and crop marks outside the bleed, the same boxes and marks add_bleed_and_marks writes."""
+
+    width: float
+    height: float
+    bleed: float
+
+    def start(self, canv) -> None:
+        from reportlab.pdfbase.pdfdoc import PDFArray
+
+        w, h, b = self.width, self.height, self.bleed
+        media = [-MARK_ROOM, -MARK_ROOM, w + MARK_ROOM, h + MARK_ROOM]
+        canv.setCropBox(media)
+        canv.setBleedBox([-b, -b, w + b, h + b])
+        canv.setTrimBox([0, 0, w, h])
+        # ReportLab writes a MediaBox of the page size unless the page object has one already
+        doc = canv._doc
+        add_page = doc.addPage
+
+        def with_media(page):
+            page.MediaBox = PDFArray(media)
+            return add_page(page)
+        doc.addPage = with_media
+
+    def finish_page(self, canv) -> None:
+        # after the page's own content, outside its marked content, as the pypdf overlay put it
+        canv.addLiteral(_marks_ops(self.width, self.height).decode())
+
+
 def add_bleed_and_marks(pdf: bytes, bleed: float) -> bytes:
     """Grow every page around its trim for bleed and crop marks and record the three boxes.
 
     The content is not moved or scaled: the trim stays at (0, 0, width, height) and the
     MediaBox reaches out below and left of the origin.
     """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     overlays: dict[tuple[float, float], PageObject] = {}
@@ -167,13 +216,20 @@ def crop_marks(width: float, height: float) -> list[tuple[float, float, float, f
     return lines
 
 
-def _marks_overlay(width: float, height: float) -> PageObject:
+def _marks_ops(width: float, height: float) -> bytes:
     ops = [b"/Artifact <</Type /Page>> BDC", b"q", MARK_COLOUR, b"%g w" % MARK_WIDTH, b"0 J"]
     for x0, y0, x1, y1 in crop_marks(width, height):
         ops.append(b"%.3f %.3f m %.3f %.3f l S" % (x0, y0, x1, y1))
     ops += [b"Q", b"EMC"]
+    return b"\n".join(ops) + b"\n"
+
+
+def _marks_overlay(width: float, height: float) -> PageObject:
+    from pypdf import PageObject
+    from pypdf.generic import DecodedStreamObject, NameObject, RectangleObject
+
     stream = DecodedStreamObject()
-    stream.set_data(b"\n".join(ops) + b"\n")
+    stream.set_data(_marks_ops(width, height))
     overlay = PageObject.create_blank_page(width=width + 2 * MARK_ROOM, height=height + 2 * MARK_ROOM)
     overlay.mediabox = RectangleObject((-MARK_ROOM, -MARK_ROOM, width + MARK_ROOM, height + MARK_ROOM))
     overlay[NameObject("/Contents")] = stream

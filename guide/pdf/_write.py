@@ -11,59 +11,73 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import OutputError
+from ._guard import PDF_MAGIC, check_output, target_stat
 
 TMP_PREFIX = "."
 TMP_SUFFIX = ".guide-tmp"
 
 
-def atomic_write(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` all at once (creating missing folders); raise OutputError."""
+def atomic_write(path: Path | str, data: bytes, *, protect: Iterable[Path | str] = (), force: bool = False) -> Path:
+    """Write ``data`` to ``path`` all at once (creating missing folders); raise OutputError.
+
+    The output guard (``check_output``) runs first and its kind check once more just before the
+    rename: a device, FIFO, folder or one of ``protect`` (this run's inputs) is never replaced, nor
+    an existing file that is not a PDF when ``data`` is one, unless ``force``.
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    blocker = _file_in_the_way(folder)
-    if blocker is not None:
-        raise OutputError(f"cannot write {target}: {blocker} is a file, not a folder")
+    check_output(target, protect=protect, force=force, pdf=data.startswith(PDF_MAGIC))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the folder {folder}: {exc.strerror}") from None
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name ending in .pdf")
     _sweep(folder, target.name)
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{target.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=folder)
-    except OSError as exc:
-        raise OutputError(f"cannot write in {folder}: {exc.strerror}") from None
-    try:
+        with _interrupts_held():  # a Ctrl-C lands after `tmp` is known, so the finally removes the file
+            fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{target.name}.{os.getpid()}.", suffix=TMP_SUFFIX,
+                                       dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
+        st = target_stat(target)  # again: something may have been put there while we wrote
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            check_output(target, protect=protect, force=force, pdf=False)
         os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {target}: {exc.strerror}") from None
-        raise
+        tmp = None
+    except OSError as exc:
+        where = f"{target}" if tmp is not None else f"in {folder}"  # no temp file yet: the folder refused it
+        raise OutputError(f"cannot write {where}: {exc.strerror}") from None
+    finally:
+        if tmp is not None:
+            with _interrupts_held(), contextlib.suppress(OSError):
+                os.unlink(tmp)
     _sync_folder(folder)
     return target
 
 
-def _file_in_the_way(folder: Path) -> Path | None:
-    """The nearest existing ancestor of ``folder`` (or itself) if it is not a folder."""
-    for p in (folder, *folder.parents):
-        try:
-            if p.exists():
-                return None if p.is_dir() else p
-        except OSError:
-            return None
-    return None
+@contextlib.contextmanager
+def _interrupts_held():
+    """SIGINT waits (is blocked, then delivered) for the few steps that must not be cut in two."""
+    held = {signal.SIGINT}
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):  # not on every platform
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 
-from ._expect import expected_page_range, reviewed
+from ._expect import expected_page_range, review_texts
 from ._inspect import Inspection
 from ._pdffile import Run, flat_outline, squash
 from ._report import Check, _joined, _pages_label, short
@@ -149,8 +149,7 @@ def check_covers(ins: Inspection) -> Check:
     g, opts = ins.guide, ins.options
     problems: list[str] = []
     cover = ins.page_key(0)
-    for what in (g.brand.name, g.title, g.subtitle, f"{g.edition} \u00b7 Version {g.version}",
-                 f"Last reviewed {reviewed(g.last_reviewed)}"):
+    for what in (g.brand.name, g.title, g.subtitle, f"{g.edition} \u00b7 Version {g.version}", *review_texts(g)):
         if squash(what) not in cover:
             problems.append(f"cover lacks {short(what)!r}")
     named = squash("Prepared for")
@@ -166,6 +165,13 @@ def check_covers(ins: Inspection) -> Check:
     back = ins.page_key(ins.n - 1)
     if squash(f"Written by {g.author.line}") not in back:
         problems.append(f"back cover lacks 'Written by {g.author.line}'")
+    for what in review_texts(g):
+        if squash(what) not in back:
+            problems.append(f"back cover lacks {short(what)!r}")
+    if g.review.reviewed_by is None:   # the covers claim no review that did not happen
+        honest = squash(review_texts(g)[-1]).lower()
+        if any("reviewed" in page.lower().replace(honest, "") for page in (cover, back)):
+            problems.append("a cover says 'reviewed' but no one has reviewed this content")
     last = max((h.offset for h in ins.headings if h.offset is not None), default=0)
     back_matter = ins.stream[last:] + back
     advocate = squash("Your patient advocate:")

@@ -23,6 +23,14 @@ def reader_text(inline: m.Inline, numbers: dict[str, int]) -> str:
 
 
 reviewed = m.long_date  # the same wording functions the layout prints with
+
+
+def review_texts(guide: m.Guide) -> tuple[str, ...]:
+    """What the covers say about review (the layout's own phrases): reviewer and date, or
+    the content's date and 'Not yet medically reviewed'."""
+    from ..layout import review_lines
+
+    return review_lines(guide)
 fmt_figure = m.figure
 
 
@@ -80,6 +88,8 @@ def expected_links(guide: m.Guide) -> tuple[Counter, Counter]:
             elif isinstance(span, m.TermLink):
                 terms[span.term_id] += 1
 
+    for _, section in guide.all_sections():
+        count(tuple(m.Cite((k,)) for k in section.sources))   # "Sources for this section"
     has_glossary = False
     for _, block in guide.blocks():
         has_glossary |= isinstance(block, m.GlossaryList)

@@ -50,13 +50,20 @@ class _PdfFile:
     def reader(self):
         """A pypdf reader, or None (and ``open_error`` says why) when the file cannot be read."""
         from pypdf import PdfReader
+        from pypdf.errors import DependencyError, FileNotDecryptedError, WrongPasswordError
 
         try:
             with _captured_pypdf_log(self.pdf_warnings):
                 reader = PdfReader(io.BytesIO(self.pdf))
+                if reader.is_encrypted:  # else pypdf asks for the cryptography package, which is beside the point
+                    self.open_error = "the PDF is encrypted; verify needs an unencrypted build"
+                    return None
                 if len(reader.pages) == 0:
                     self.open_error = "the document has no pages"
                     return None
+        except (DependencyError, FileNotDecryptedError, WrongPasswordError):  # AES: pypdf decrypts on opening
+            self.open_error = "the PDF is encrypted; verify needs an unencrypted build"
+            return None
         except Exception as exc:  # pypdf raises many kinds on damaged files; all mean "cannot open"
             self.open_error = f"{type(exc).__name__}: {exc}"
             return None

@@ -3,7 +3,7 @@ TTFs shipped in the PyPI package `fontpkg-source-sans-3`, renamed because the OF
 the name "Source" for the original (a static instance is a Modified Version).
 
 Run ONCE, offline, in a venv with fonttools + fontpkg-source-sans-3:
-    python docs/fonts/make_instances.py fonts/
+    python make_instances.py [OUT_DIR]
 The outputs are committed/shipped; nothing here runs at PDF-build time.
 """
 import shutil
@@ -15,7 +15,7 @@ import fontpkg_source_sans_3 as pkg          # ships files/*.ttf + LICENSE
 from fontTools.ttLib import TTFont
 from fontTools.varLib.instancer import instantiateVariableFont
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "fonts")
+OUT = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parent)
 SRC = pkg.ROOT / "files"
 FAMILY, PS_FAMILY = "Guide Sans", "GuideSans"
 
