@@ -98,15 +98,21 @@ def source_years(references: tuple[m.Reference, ...]) -> tuple[int, int] | None:
 
 
 
-def translation_status(content_dir: Path | str) -> Problem | None:
-    """That a translated edition has not been reviewed by a medical translator, located at
-    guide.yaml's translation record; None for an original or a reviewed translation."""
+def _guide_yaml(content_dir: Path | str) -> tuple[str, object]:
+    """guide.yaml's name as shown in messages and its parsed mapping (None when it does not read: validation
+    reports that)."""
     path = Path(content_dir) / "guide.yaml"
     shown = shown_path(path)
     try:
-        raw = load_file(path, shown)
+        return shown, load_file(path, shown)
     except ContentError:
-        return None
+        return shown, None
+
+
+def translation_status(content_dir: Path | str) -> Problem | None:
+    """That a translated edition has not been reviewed by a medical translator, located at
+    guide.yaml's translation record; None for an original or a reviewed translation."""
+    shown, raw = _guide_yaml(content_dir)
     if not isinstance(raw, YMap) or not isinstance(raw.get("translation"), YMap):
         return None
     body = raw["translation"]
@@ -125,12 +131,7 @@ def review_status(content_dir: Path | str, today: dt.date) -> Problem | None:
     past review.next), located at guide.yaml's review record; None when it may. Reads only
     guide.yaml, so build and packet can say it without a second full load; a record that
     does not read cleanly is left to validation."""
-    path = Path(content_dir) / "guide.yaml"
-    shown = shown_path(path)
-    try:
-        raw = load_file(path, shown)
-    except ContentError:
-        return None
+    shown, raw = _guide_yaml(content_dir)
     if not isinstance(raw, YMap) or "review" not in raw:
         return None
     c = Checker(shown, None)
