@@ -18,7 +18,8 @@ def add_arguments(p) -> None:
                         "sections, checklist items, terms, references and citations, every number and drug "
                         "(each mismatch located in the translated file)")
     p.add_argument("--grade-target", type=float, default=8.0, metavar="GRADE",
-                   help="warn about sections whose reading grade (Flesch-Kincaid) is above this (default 8)")
+                   help="warn about sections whose reading grade (Flesch-Kincaid; Crawford for Spanish) is above this "
+                        "(default 8)")
 
 
 def run(args) -> int:
@@ -46,10 +47,10 @@ def run(args) -> int:
         print(format_warning(w), file=sys.stderr)
     sys.stderr.flush()
     n = sum(1 for _ in guide.all_sections())
-    whole = sum((g.grade for g in grades), grade([]))
+    whole = sum((g.grade for g in grades), grade([], guide.language))
     print(f"content OK: {n} sections, {len(guide.glossary)} glossary terms, {len(guide.references)} references")
     over = sum(1 for g in grades if g.grade.value > target)
-    print(f"reading grade (Flesch–Kincaid) of the whole guide: {whole.value:.1f}; target {target:g}; "
+    print(f"reading grade ({whole.formula}) of the whole guide: {whole.value:.1f}; target {target:g}; "
           f"{over} of {len(grades)} sections above it")
     info = uncited_info(guide, cited)
     if info:
