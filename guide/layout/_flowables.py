@@ -116,8 +116,7 @@ class ContentsLine(Flowable):
         # a leading space (invisible when right-aligned) keeps title and number apart for text readers
         c.drawRightString(self.avail, baseline, f" {label}")
         # dotted leader from a space after the title's last line to a space before the number column
-        x0 = self.indent + self._last_line_end() + self.space
-        x1 = self.avail - self._column() - self.space
+        x0, x1 = self.leader()
         if x1 - x0 > self.space:
             c.setStrokeColor(st.textColor)
             c.setLineWidth(1)
@@ -125,6 +124,11 @@ class ContentsLine(Flowable):
             c.line(x0, baseline + 1, x1, baseline + 1)
         c.restoreState()
         c.linkRect("", self.key, (0, 0, self.avail, self.height), relative=1, thickness=0)
+
+    def leader(self) -> tuple[float, float]:
+        """Where the dotted leader starts and ends (after wrap): a space after the title, a space before
+        the number column."""
+        return self.indent + self._last_line_end() + self.space, self.avail - self._column() - self.space
 
     def _last_line_end(self) -> float:
         """Where the title's last line ends, from the paragraph's left edge."""

@@ -154,3 +154,17 @@ def layout_report(guide: m.Guide, theme: Theme, options: BuildOptions, edition: 
         if p.template == "back" and p.number > 1:
             pages[p.number - 2].last_before_back = True
     return LayoutReport(edition or (options.edition_slug or "standard"), pages)
+
+
+EDITIONS = (("Letter", BuildOptions()), ("Letter, large print", BuildOptions(large_print=True)),
+            ("A4", BuildOptions(paper="a4")), ("A4, large print", BuildOptions(paper="a4", large_print=True)))
+
+
+def edition_report(guide: m.Guide, options: BuildOptions, name: str = "") -> LayoutReport:
+    """The report of an edition of a validated guide (its sections chosen, its theme made) as the build makes it."""
+    from ..content import select_sections
+    from ._theme import make_theme
+
+    chosen = select_sections(guide, options.sections)
+    theme = make_theme(chosen.brand, options.paper, options.large_print, cmyk=options.cmyk)
+    return layout_report(chosen, theme, options, name)
