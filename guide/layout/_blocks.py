@@ -323,9 +323,16 @@ def glossary(block: m.GlossaryList, ctx: Ctx) -> list:
 
 
 def references(block: m.ReferenceList, ctx: Ctx) -> list:
+    """The numbered list: each number in a column as wide as the widest one, so every entry's text,
+    first line and wrapped lines alike, starts at one x whether its number is 9. or 10."""
     t = ctx.theme
-    return [para(f'<a name="ref-{r.number}"/>{r.number}.\u00a0\u00a0{escape(r.text)}', t.style("reference"), "BibEntry")
-            for r in ctx.guide.references]
+    base = t.style("reference")
+    refs = ctx.guide.references
+    widest = max((stringWidth(f"{r.number}.", base.fontName, base.fontSize) for r in refs), default=0)
+    style = variant(base, leftIndent=widest + base.fontSize * 0.6, firstLineIndent=0, bulletIndent=0,
+                    bulletFontName=base.fontName, bulletFontSize=base.fontSize)
+    return [para(f'<a name="ref-{r.number}"/><bullet>{r.number}.</bullet>{escape(r.text)}', style, "BibEntry")
+            for r in refs]
 
 
 RENDERERS = {
