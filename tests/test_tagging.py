@@ -311,7 +311,8 @@ def test_pdfinfo_reads_the_tree_with_words_kept_apart(tmp_path, default_pdf, gui
     path.write_bytes(default_pdf)
     out = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True).stdout
     titles = [s.title for _, s in guide_model.all_sections()]
-    positions = [out.find(f'"{t}"') for t in titles]
+    start = out.find('"Contents"')  # the cover lists the main sections too: read from the contents on
+    positions = [out.find(f'"{t}"', start) for t in titles]
     assert -1 not in positions and positions == sorted(positions)
     # a paragraph wrapped over several lines keeps the space at each line break
     first = next(b for _, b in guide_model.blocks()

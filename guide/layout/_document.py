@@ -18,7 +18,7 @@ from ._fallback import draw_runs, text_width
 from ._flowables import PassState
 from ._passes import SEEDS, PageMap, PlanFrame, decoration, page_map, plan_pass, remember, seed_key
 from ..content import BuildOptions
-from ._story import build_story, cover_low_height
+from ._story import build_story, cover_band_height, cover_low_height
 from ._words import review_footer, words
 from ._info import record_build
 from ..tagging import canvas_maker, declare
@@ -47,12 +47,12 @@ class GuideDoc(BaseDocTemplate):
         )
         body = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width, t.frame_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        band_h = t.height * 0.52
+        band_h = cover_band_height(guide, t)
         cover_top = PlanFrame(t.margin_left, t.height - band_h + t.sizes.body, t.frame_width,
                           band_h - t.margin_top * 0.6 - t.sizes.body, id="cover-band",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover_low = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width,
-                          cover_low_height(t), id="cover-low",
+                          cover_low_height(t, band_h), id="cover-low",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.band_h = band_h
         self.addPageTemplates([
