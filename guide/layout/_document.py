@@ -207,6 +207,20 @@ def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
     return page_map(state)
 
 
+def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[BuildOptions, PageMap]:
+    """Options and seed for an even page count: printed on both sides, the back cover is a sheet's back.
+
+    The planning pass (or this process's last render of the same inputs) gives the page count; an
+    odd one gets a Notes page before the back cover. It stands after every heading, so only the
+    total moves, and the render still lays out once."""
+    from dataclasses import replace
+
+    planned = plan_pages(guide, theme, options)
+    if planned.total % 2 == 0:
+        return options, planned
+    return replace(options, notes_pages=options.notes_pages + 1), PageMap(planned.pages, planned.total + 1)
+
+
 def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
                    seed: PageMap | None = None, press=None) -> tuple[bytes, PageMap, int]:
     """render, returning the final page map and the number of full (drawing) layout passes."""
@@ -328,4 +342,4 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     return "the pages after the last section (about, help panel or back cover)"
 
 
-__all__ = ["render", "render_counted", "plan_pages", "PageMap", "GuideDoc", "inch"]
+__all__ = ["even_pages", "render", "render_counted", "plan_pages", "PageMap", "GuideDoc", "inch"]
