@@ -178,7 +178,7 @@ class GuideDoc(BaseDocTemplate):
 
 
 def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-           seed: PageMap | None = None, press=None) -> tuple[bytes, int]:
+           seed: PageMap | None = None, press=None, even: bool = False) -> tuple[bytes, int]:
     """Lay out and render the guide; return the PDF bytes and the page count.
 
     ``tagged`` writes the structure tree for screen readers (PDF/UA-1); the imposed booklet
@@ -186,8 +186,10 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
     ``seed`` is the expected page map (from plan_pages or an earlier render); without one the
     page numbers come from this process's last render of the same inputs, or else from a
     planning pass that places the flowables without drawing them.
+    ``even`` gives an even page count: printed on both sides, the back cover is a sheet's back,
+    so a layout that ends on an odd page gets a Notes page before the back cover.
     """
-    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press)
+    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press, even)
     return pdf, final.total
 
 
@@ -208,11 +210,8 @@ def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
 
 
 def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[BuildOptions, PageMap]:
-    """Options and seed for an even page count: printed on both sides, the back cover is a sheet's back.
-
-    The planning pass (or this process's last render of the same inputs) gives the page count; an
-    odd one gets a Notes page before the back cover. It stands after every heading, so only the
-    total moves, and the render still lays out once."""
+    """The options (one more Notes page when the layout ends on an odd page) and page map of an even
+    edition, as ``render(..., even=True)`` lays it out: for a report that must match the build."""
     from dataclasses import replace
 
     planned = plan_pages(guide, theme, options)
@@ -221,28 +220,59 @@ def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[Bui
     return replace(options, notes_pages=options.notes_pages + 1), PageMap(planned.pages, planned.total + 1)
 
 
+# whether an even render of these inputs kept its spare Notes page (with SEEDS: a seeded render decides too)
+SPARE: dict[str, bool] = {}
+
+
 def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-                   seed: PageMap | None = None, press=None) -> tuple[bytes, PageMap, int]:
+                   seed: PageMap | None = None, press=None, even: bool = False) -> tuple[bytes, PageMap, int]:
     """render, returning the final page map and the number of full (drawing) layout passes."""
     key = seed_key(guide, theme, options, tagged)
+    key = key and (key + ":even" if even else key)
+    given = seed is not None
     seed = seed or (SEEDS.get(key) if key else None)
     state = PassState()
-    story = build_story(guide, theme, options, state)
+    story = build_story(guide, theme, options, state, spare_notes=even)
     buf = io.BytesIO()
     doc = GuideDoc(buf, guide, theme, options, state, press)
     doc.watch(story)
     # the structure is declared from the story as built, before any pass wraps its lists
-    maker = canvas_maker(declare(story, doc.tag_meta())) if tagged and options.print_mode != "booklet" else Canvas
+    structure = declare(story, doc.tag_meta()) if tagged and options.print_mode != "booklet" else None
+    spare = [f for f in story if getattr(f, "spare_notes", False)]
     with _named_errors(guide, theme, options, story, doc):
-        if seed is None:
-            plan_pass(doc, story, state)
+        if even and (seed is None or (given and key not in SPARE)):
+            if seed is None:  # plan without the spare page: an odd count keeps it
+                plan_pass(doc, [f for f in story if not getattr(f, "spare_notes", False)], state)
+                seed = page_map(state)
+            keep = seed.total % 2 == 1
+            seed = PageMap(seed.pages, seed.total + 1) if keep else seed
         else:
+            keep = SPARE.get(key, False) if even else False
+        if even and not keep:
+            story[:] = [f for f in story if not getattr(f, "spare_notes", False)]
+            if structure is not None:
+                _drop_nodes(spare)
+        if seed is not None:
             state.pages, state.total = dict(seed.pages), seed.total
+        else:
+            plan_pass(doc, story, state)
+        maker = canvas_maker(structure) if structure is not None else Canvas
         # the stability check stays: a pass that ends with numbers other than it drew with runs again
         passes = doc.multiBuild(story, maxPasses=6, canvasmaker=maker)
     final = page_map(state)
     remember(key, final)
+    if even and key:
+        SPARE[key] = keep
     return buf.getvalue(), final, passes
+
+
+def _drop_nodes(flowables: list) -> None:
+    """Take the structure elements of flowables that will not be drawn out of the declared tree."""
+    for f in flowables:
+        node = getattr(f, "_tag_node", None)
+        if node is not None and not isinstance(node, str) and node.parent is not None:
+            if node in node.parent.children:
+                node.parent.children.remove(node)
 
 
 class _named_errors:

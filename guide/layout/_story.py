@@ -224,7 +224,8 @@ def closing(story: list, block: list, theme: Theme) -> list:
     return [brk, *block]
 
 
-def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState) -> list:
+def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState,
+                spare_notes: bool = False) -> list:
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
@@ -245,8 +246,17 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
                  para(escape(words(guide)("help_see_before", title=b.help_title)), theme.style("body"))]
     for _ in range(options.notes_pages):
         story += [PageBreak(), *notes_page(ctx)]
+    if spare_notes:  # kept only when the layout ends on an odd page (render_counted decides)
+        spare = [PageBreak(), *notes_page(ctx)]
+        for f in spare:
+            f.spare_notes = True
+        story += spare
     story += [NextPageTemplate("back"), PageBreak(), *panel, *close]
-    return keep_with_next(story, theme.frame_width, theme.frame_height)
+    story = keep_with_next(story, theme.frame_width, theme.frame_height)
+    for before, f in zip(story, story[1:]):  # a break the keep rules put before a spare flowable is spare too
+        if getattr(f, "spare_notes", False) and getattr(before, "inserted_keep", False):
+            before.spare_notes = True
+    return story
 
 
 def notes_page(ctx: Ctx) -> list:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..content import DEFAULT_CONTENT, BuildOptions, content_hash, load_guide, select_sections
 from ..content import models as m
-from ..layout import even_pages, make_theme, register_fonts, render
+from ..layout import make_theme, register_fonts, render
 
 
 def load_content(content_dir: Path | str = DEFAULT_CONTENT) -> m.Guide:
@@ -25,6 +25,5 @@ def render_guide(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
 
         return render_print(guide, options)
     theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
-    options, seed = even_pages(guide, theme, options)
-    return render(guide, theme, options, seed=seed)
+    return render(guide, theme, options, even=True)
 
