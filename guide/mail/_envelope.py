@@ -18,7 +18,8 @@ Two envelope profiles (``envelope:`` in letter.yaml):
 Sheets: the print files are printed on both sides and every piece starts on a new sheet (a
 blank page follows the letter when letter and guide together have an odd page count; see
 pdf.PrintFile.add), so a piece of P pages is ceil(P / 2) sheets: an 18-page guide and a
-one-page letter are 10 sheets.
+one-page letter are 10 sheets. A guide with an odd page count gets no blank page (one after the
+guide would be read as the guide's): its cover is printed on the back of the letter.
 
 Weight: paper is sold by the weight of 500 sheets of its basis size, 17 x 22 in (374 sq in)
 for bond; a 20 lb bond Letter sheet (93.5 sq in, a quarter of the basis sheet) weighs
