@@ -31,6 +31,7 @@ class LetterParts:
     pages: tuple[int, ...]   # local indices of the page objects, in order
     unique: frozenset[int] = frozenset()   # the pages' content streams: never shared, not deduplicated
     elements: tuple[Element, ...] = ()     # the letter's structure (LetterTags.elements)
+    streams: frozenset[int] = frozenset()  # local indices of the stream objects
 
 
 def letter_parts(pdf: bytes, letters: list[LetterTags] | None = None) -> list[LetterParts]:
@@ -66,6 +67,7 @@ def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int],
     parts: list[Pieces] = []
     kinds: list[str] = []
     todo: list[int] = []
+    streams: set[int] = set()
 
     def local(num: int, kind: str = "object") -> int:
         if num not in index:
@@ -99,5 +101,6 @@ def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int],
                 pieces.append(chunk)
         if stream is not None:
             pieces.append(b"\nstream\n" + stream + b"\nendstream")
+            streams.add(i)
         parts[i] = tuple(pieces)
-    return LetterParts(tuple(parts), _post_order(parts, kinds), pages, unique, elements)
+    return LetterParts(tuple(parts), _post_order(parts, kinds), pages, unique, elements, frozenset(streams))

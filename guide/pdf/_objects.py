@@ -36,6 +36,7 @@ class _Serialiser:
         self.index: dict[int, int] = {}      # source object number -> local index
         self.objects: list[Pieces] = []      # local index -> pieces
         self.kinds: list[str] = []           # "page" or "object"
+        self.streams: set[int] = set()       # local indices of stream objects
         self._todo: list[tuple[int, IndirectObject, tuple[str, ...] | None]] = []
 
     def ref(self, ref: IndirectObject, kind: str = "object", keep: tuple[str, ...] | None = None) -> int:
@@ -54,7 +55,10 @@ class _Serialiser:
         while self._todo:
             i, ref, keep = self._todo.pop()
             out: list[bytes | int] = []
-            self.value(ref.get_object(), out, page=self.kinds[i] == "page", keep=keep)
+            obj = ref.get_object()
+            if isinstance(obj, StreamObject):
+                self.streams.add(i)
+            self.value(obj, out, page=self.kinds[i] == "page", keep=keep)
             self.objects[i] = _compact(out)
 
     def value(self, obj: Any, out: list, page: bool = False, keep: tuple[str, ...] | None = None) -> None:

@@ -27,7 +27,8 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 from ..content import INFO_KEY, record_json
 from ..errors import OutputError
 from ._letters import Element, LetterParts
-from ._objects import Pieces, _Serialiser, _compact, _fill, _leaf, _trailer
+from ._objects import Pieces, _Serialiser, _compact, _fill, _leaf
+from ._objstm import CHUNK, entry_at, entry_free, entry_in, object_stream, xref_stream
 
 # Page keys a copy of a guide page keeps in the print file. Links and form fields are
 # dropped there: the print file is for the printer, and one widget cannot sit on many pages.
@@ -119,36 +120,48 @@ class _PacketTemplate:
         else:
             info.append(b"<< >>")
         s.run()
-        # Numbers: 4... the guide's objects as written in the head, then the three structure
-        # objects written per packet (Document, StructTreeRoot, ParentTree), then the letter's.
+        # Numbers: 4... the guide's objects as written in the head, then the object streams
+        # holding the non-stream ones (and the catalogue), then the three structure objects
+        # written per packet (Document, StructTreeRoot, ParentTree), then the letter's.
         special = tree.locals if tree is not None else ()
         normal = [i for i in range(len(s.objects)) if i not in special]
         ids = [0] * len(s.objects)
         for n, i in enumerate(normal):
             ids[i] = 4 + n
-        self.struct_base = 4 + len(normal)
+        packed = [i for i in normal if i not in s.streams]
+        first_stm = 4 + len(normal)
+        self.struct_base = first_stm + -(-(1 + len(packed)) // CHUNK)
         for n, i in enumerate(special):
             ids[i] = self.struct_base + n
+        members = [(1, _fill(_compact(catalogue), ids))] + [(ids[i], _fill(s.objects[i], ids, parent=2))
+                                                           for i in packed]
+        chunks = [members[k:k + CHUNK] for k in range(0, len(members), CHUNK)]
         self.ids = ids
         self.next_id = self.struct_base + len(special)
         self.tree = tree.filled(ids) if tree is not None else None
         version = reader.pdf_header.encode("ascii", "replace") or b"%PDF-1.4"
+        if version < b"%PDF-1.5":   # object streams and cross-reference streams are PDF 1.5
+            version = b"%PDF-1.5"
         buf = io.BytesIO()
         buf.write(version + b"\n%\xe2\xe3\xcf\xd3\n")
-        offsets = {}
-        offsets[1] = buf.tell()
-        buf.write(b"1 0 obj\n" + _fill(_compact(catalogue), ids) + b"\nendobj\n")
-        offsets[3] = buf.tell()
+        entries = [entry_free()] * self.struct_base
+        entries[3] = entry_at(buf.tell())
         buf.write(b"3 0 obj\n" + _fill(_compact(info), ids) + b"\nendobj\n")
         for i in normal:
-            offsets[ids[i]] = buf.tell()
-            buf.write(b"%d 0 obj\n" % ids[i] + _fill(s.objects[i], ids, parent=2) + b"\nendobj\n")
+            if i in s.streams:
+                entries[ids[i]] = entry_at(buf.tell())
+                buf.write(b"%d 0 obj\n" % ids[i] + _fill(s.objects[i], ids) + b"\nendobj\n")
+        for k, chunk in enumerate(chunks):
+            entries[first_stm + k] = entry_at(buf.tell())
+            buf.write(object_stream(first_stm + k, chunk))
+            for j, (num, _) in enumerate(chunk):
+                entries[num] = entry_in(first_stm + k, j)
         self.head = buf.getvalue()
         self.guide_page_ids = [ids[i] for i in self.guide_pages]
         self.digest = edition.digest
-        # xref lines of objects 1 and 3 .. struct_base-1 never change: made once
-        self.xref_1 = b"%010d 00000 n \n" % offsets[1]
-        self.xref_guide = b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(3, self.struct_base))
+        # cross-reference entries of objects 0, 1 and 3 .. struct_base-1 never change: made once
+        self.entries_01 = entries[0] + entries[1]
+        self.entries_guide = b"".join(entries[3:])
 
 
 class _GuideTree:
@@ -266,6 +279,8 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
 
     With a tagged guide, the letter's pages get /StructParents (after the guide's keys) and
     /Tabs /S, and its structure goes into the tree ahead of the guide's (see _structure).
+    The guide's objects come from the template as they are; the letter's streams are written
+    plainly and every other object of this packet goes into one object stream of its own.
     """
     t = edition.packet_template()
     tree = t.tree
@@ -273,42 +288,39 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     pos = len(t.head)
     ids = [t.next_id + i for i in range(len(letter.objects))]
     page_no = {i: k for k, i in enumerate(letter.pages)}
-    xref_letter = []
+    size = t.next_id + len(letter.objects)
+    stm = size + len(letter.elements) if tree is not None else size   # this packet's object stream
+    entries: dict[int, bytes] = {}
+    members: list[tuple[int, bytes]] = []
     for i, pieces in enumerate(letter.objects):
         body = _fill(pieces, ids, parent=2)
+        if i in letter.streams:
+            data = b"%d 0 obj\n" % ids[i] + body + b"\nendobj\n"
+            entries[ids[i]] = entry_at(pos)
+            out.append(data)
+            pos += len(data)
+            continue
         if tree is not None and i in page_no:
             body = body.replace(b"<<", b"<<\n/StructParents %d\n/Tabs /S" % (tree.next_key + page_no[i]), 1)
-        data = b"%d 0 obj\n" % ids[i] + body + b"\nendobj\n"
-        xref_letter.append(b"%010d 00000 n \n" % pos)
-        out.append(data)
-        pos += len(data)
+        members.append((ids[i], body))
     page_ids = [ids[i] for i in letter.pages]
-    xref_tree: list[bytes] = []
-    xref_elements: list[bytes] = []
-    size = t.next_id + len(letter.objects)
     if tree is not None:
         bodies, doc, root, nums = _structure(tree, letter.elements, page_ids, size)
-        for num, body in ((tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums)):
-            data = b"%d 0 obj\n" % num + body + b"\nendobj\n"
-            xref_tree.append(b"%010d 00000 n \n" % pos)
-            out.append(data)
-            pos += len(data)
-        for j, body in enumerate(bodies):
-            data = b"%d 0 obj\n" % (size + j) + body + b"\nendobj\n"
-            xref_elements.append(b"%010d 00000 n \n" % pos)
-            out.append(data)
-            pos += len(data)
-        size += len(bodies)
+        members += [(tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums)]
+        members += [(size + j, body) for j, body in enumerate(bodies)]
     kids = page_ids + t.guide_page_ids
-    page_tree = (b"2 0 obj\n<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
-                 + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>\nendobj\n")
-    xref_2 = b"%010d 00000 n \n" % pos
-    out.append(page_tree)
-    pos += len(page_tree)
+    members.append((2, b"<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
+                    + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>"))
+    for j, (num, _) in enumerate(members):
+        entries[num] = entry_in(stm, j)
+    entries[stm] = entry_at(pos)
+    data = object_stream(stm, members)
+    out.append(data)
+    pos += len(data)
     doc_id = hashlib.md5(t.digest + b"".join(out[1:]), usedforsecurity=False).hexdigest().encode()
-    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % size)
-    out += [t.xref_1, xref_2, t.xref_guide, *xref_tree, *xref_letter, *xref_elements]
-    out.append(_trailer(size, doc_id, pos))
+    table = b"".join([t.entries_01, entries[2], t.entries_guide,
+                      *(entries[n] for n in range(t.struct_base, stm + 1))])
+    out.append(xref_stream(stm + 1, table, doc_id, pos))
     return b"".join(out), len(kids)
 
 

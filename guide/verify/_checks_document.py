@@ -51,6 +51,12 @@ def _changed_after_build(data: bytes) -> str | None:
     revisions = data.count(b"%%EOF")
     last = data.rfind(b"startxref")
     trailer = data[max(0, data.rfind(b"trailer", 0, last)):last] if last > 0 else b""
+    found = re.match(rb"startxref\s+(\d+)", data[last:]) if last > 0 else None
+    at = int(found.group(1)) if found else -1
+    if at >= 0 and re.match(rb"\d+\s+\d+\s+obj", data[at:at + 32]):
+        # a cross-reference stream (packets): its dictionary holds the trailer keys
+        end = data.find(b"stream", at, last)
+        trailer = data[at:end if end > 0 else last]
     if revisions > 1 or b"/Prev" in trailer:
         return f"an incremental update was appended ({max(revisions, 2)} revisions)"
     return None
