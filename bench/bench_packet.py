@@ -15,8 +15,14 @@ alternating, and prints both medians and their ratio (the history must stay with
 Memory flat in rows: compare "max proc MB" for --sizes 10000,100000 --runs 1 (the 100,000 run
 takes about half an hour on 2 cores, so it is not in the default sizes).
 
+--marginal runs two sizes (the first two of --sizes) on one process (--jobs 1 unless given),
+interleaved with whole-process `import reportlab.platypus` runs, and prints the medians of: the
+average packet size, the marginal cost of one more packet (the difference between the two sizes,
+in wall and CPU ms and in KB of output), and that marginal CPU time as a fraction of the import
+time measured in the same run (the issue's goal: at most 1/100).
+
 Usage: bench/bench_packet.py [--sizes 100,1000,10000] [--runs 3] [--jobs N] [--combined] [--advocates N]
-                             [--compare-history]
+                             [--compare-history] [--marginal] [--root CHECKOUT]
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PACKET_GLOB = "*/[0-9][0-9][0-9][0-9][0-9][0-9]-*.pdf"   # a run folder's packets (not its print files)
 FIRST = ["Ann", "Bob", "Carla", "Dev", "Eun-ji", "José", "Zoë", "Ørjan", "Łucja", "Mary Ellen", "O'Neil", "Hüseyin"]
 LAST = ["Smith", "García", "Nguyen", "Müller-Łukasz", "O'Brien", "Johnson", "Kowalski", "Lee", "Brown", "Dubois"]
 STREETS = ["Main St", "Oak Ave", "Elm Rd", "Maple Dr", "Cedar Ct", "Pine St", "Lake Shore Blvd"]
@@ -112,7 +119,15 @@ def main() -> None:
                     help="advocates named in the CSV (default 2: with 'none', 6 guide editions; 0: 2 editions)")
     ap.add_argument("--compare-history", action="store_true",
                     help="also run each size with --no-history and print the ratio of the medians")
+    ap.add_argument("--marginal", action="store_true",
+                    help="marginal ms and KB per packet between the first two sizes, and the ratio to the import")
+    ap.add_argument("--root", type=Path, default=None, help="run another checkout's build_guide.py (a baseline)")
     ns = ap.parse_args()
+    if ns.root is not None:
+        global ROOT
+        ROOT = ns.root.resolve()
+    if ns.marginal:
+        return marginal(ns)
     if ns.compare_history:
         return compare_history(ns)
     print(f"cores: {len(os.sched_getaffinity(0))}; runs per size: {ns.runs}; "
@@ -148,6 +163,60 @@ def main() -> None:
                   f"{med['single_mb']:>11.0f} {med['mb']:>9.1f} {med['rerun']:>8.2f}"
                   + (f"   print files {med['combined_mb']:.1f} MB" if ns.combined else ""))
             print(f"{'':>10} tool said: {rows[len(rows) // 2]['said']}")
+
+
+def import_time() -> dict:
+    """One whole process that imports reportlab.platypus (the floor the goals are measured against)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import reportlab.platypus"], check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)}
+
+
+def marginal(ns) -> None:
+    small, large = (int(x) for x in ns.sizes.split(",")[:2])
+    jobs = ns.jobs or 1
+    print(f"cores: {len(os.sched_getaffinity(0))}; runs: {ns.runs} (interleaved); sizes {small} and {large}; "
+          f"jobs: {jobs}; combined: {ns.combined}; advocates: {ns.advocates}; root: {ROOT}; "
+          f"load average: {os.getloadavg()[0]:.1f}")
+    got: dict[str, list] = {"avg_kb": [], "ms": [], "cpu_ms": [], "kb": [], "import_ms": [], "import_cpu_ms": [],
+                            "ratio": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        people = {n: Path(tmp) / f"people-{n}.csv" for n in (small, large)}
+        for n, path in people.items():
+            make_csv(path, n, ns.advocates)
+        for k in range(ns.runs):
+            runs = {}
+            for n in (small, large) if k % 2 == 0 else (large, small):
+                out = Path(tmp) / f"out-{n}-{k}"
+                cmd = [sys.executable, "build_guide.py", "packet", "--recipients", str(people[n]), "--out", str(out),
+                       "--date", "2026-12-01", "--jobs", str(jobs)] + (["--combined"] if ns.combined else [])
+                r = run_once(cmd)
+                sizes = [p.stat().st_size for p in out.glob(PACKET_GLOB)]
+                if len(sizes) != r["built"]:
+                    sys.exit(f"found {len(sizes)} packets, the tool built {r['built']}")
+                r["packet_bytes"] = sum(sizes)
+                r["out_bytes"] = folder_mb(out) * 1e6
+                runs[n] = r
+                subprocess.run(["rm", "-rf", str(out)], check=True)
+            imp = import_time()
+            a, b = runs[small], runs[large]
+            extra = b["built"] - a["built"]
+            cpu_ms = (b["cpu"] - a["cpu"]) / extra * 1e3
+            got["avg_kb"].append(b["packet_bytes"] / b["built"] / 1e3)
+            got["ms"].append((b["wall"] - a["wall"]) / extra * 1e3)
+            got["cpu_ms"].append(cpu_ms)
+            got["kb"].append((b["out_bytes"] - a["out_bytes"]) / extra / 1e3)
+            got["import_ms"].append(imp["wall"] * 1e3)
+            got["import_cpu_ms"].append(imp["cpu"] * 1e3)
+            got["ratio"].append(cpu_ms / (imp["cpu"] * 1e3))
+    med = {key: statistics.median(v) for key, v in got.items()}
+    print(f"average packet {med['avg_kb']:.1f} KB; marginal per packet: {med['ms']:.2f} ms wall, "
+          f"{med['cpu_ms']:.2f} ms CPU, {med['kb']:.1f} KB of output")
+    print(f"import reportlab.platypus: {med['import_ms']:.0f} ms wall, {med['import_cpu_ms']:.0f} ms CPU; "
+          f"marginal CPU / import CPU = 1/{1 / med['ratio']:.0f} (median of per-round ratios; goal 1/100 or less)")
 
 
 def compare_history(ns) -> None:

@@ -32,7 +32,7 @@ def entry_in(stream: int, index: int) -> bytes:
     return _ENTRY.pack(2, stream, index)
 
 
-def object_stream(num: int, members: list[tuple[int, bytes]]) -> bytes:
+def object_stream(num: int, members: list[tuple[int, bytes]], level: int = LEVEL) -> bytes:
     """The object ``num`` (an object stream) holding ``members`` (object number, body), as written
     in the file with its ``N 0 obj`` ... ``endobj``."""
     offsets, pos = [], 0
@@ -40,16 +40,33 @@ def object_stream(num: int, members: list[tuple[int, bytes]]) -> bytes:
         offsets.append(b"%d %d" % (n, pos))
         pos += len(body) + 1
     header = b" ".join(offsets) + b"\n"
-    data = zlib.compress(header + b"\n".join(body for _, body in members) + b"\n", LEVEL)
+    data = zlib.compress(header + b"\n".join(body for _, body in members) + b"\n", level)
     return (b"%d 0 obj\n<</Type/ObjStm/N %d/First %d/Filter/FlateDecode/Length %d>>\nstream\n"
             % (num, len(members), len(header), len(data)) + data + b"\nendstream\nendobj\n")
 
 
-def xref_stream(num: int, entries: bytes, doc_id: bytes, start: int) -> bytes:
-    """The cross-reference stream (object ``num``, the last: /Size num + 1) with the document's
-    trailer keys, at byte ``start``, and the file's end. ``entries`` covers objects 0 .. num - 1;
-    the stream's own entry is added here."""
-    data = zlib.compress(entries + entry_at(start), LEVEL)
-    return (b"%d 0 obj\n<</Type/XRef/Size %d/W %s/Root 1 0 R/Info 3 0 R/ID [<%s> <%s>]"
-            b"/Filter/FlateDecode/Length %d>>\nstream\n" % (num, num + 1, W, doc_id, doc_id, len(data))
-            + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
+class XrefPrefix:
+    """The cross-reference entries that every packet of an edition shares (objects 0 .. n - 1),
+    deflated once; a packet's stream is that deflate state continued with its own entries.
+    It pickles as the entries alone (a zlib state does not pickle) and deflates again on use."""
+
+    def __init__(self, entries: bytes):
+        self.entries = entries
+        self._z = None
+        self._head = b""
+
+    def __getstate__(self) -> dict:
+        return {"entries": self.entries, "_z": None, "_head": b""}
+
+    def stream(self, num: int, tail: bytes, doc_id: bytes, start: int) -> bytes:
+        """The cross-reference stream (object ``num``, the last: /Size num + 1) with the document's
+        trailer keys, at byte ``start``, and the file's end. ``tail`` has the entries after the
+        shared ones up to object num - 1; the stream's own entry is added here."""
+        if self._z is None:
+            self._z = zlib.compressobj(LEVEL)
+            self._head = self._z.compress(self.entries)
+        z = self._z.copy()
+        data = self._head + z.compress(tail + entry_at(start)) + z.flush()
+        return (b"%d 0 obj\n<</Type/XRef/Size %d/W %s/Root 1 0 R/Info 3 0 R/ID [<%s> <%s>]"
+                b"/Filter/FlateDecode/Length %d>>\nstream\n" % (num, num + 1, W, doc_id, doc_id, len(data))
+                + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)

@@ -28,7 +28,7 @@ from ..content import INFO_KEY, record_json
 from ..errors import OutputError
 from ._letters import Element, LetterParts
 from ._objects import Pieces, _Serialiser, _compact, _fill, _leaf
-from ._objstm import CHUNK, entry_at, entry_free, entry_in, object_stream, xref_stream
+from ._objstm import CHUNK, XrefPrefix, entry_at, entry_free, entry_in, object_stream
 
 # Page keys a copy of a guide page keeps in the print file. Links and form fields are
 # dropped there: the print file is for the printer, and one widget cannot sit on many pages.
@@ -120,9 +120,12 @@ class _PacketTemplate:
         else:
             info.append(b"<< >>")
         s.run()
+        if tree is not None:   # the guide's ParentTree becomes the first leaf of the packet's
+            s.objects[tree.nums] = tree.guide_leaf()
         # Numbers: 4... the guide's objects as written in the head, then the object streams
-        # holding the non-stream ones (and the catalogue), then the three structure objects
-        # written per packet (Document, StructTreeRoot, ParentTree), then the letter's.
+        # holding the non-stream ones (and the catalogue); then this packet's object stream
+        # (struct_base) and, in it, the Document element, the StructTreeRoot, the ParentTree's
+        # root and its letter leaf (written per packet); then the letter's objects.
         special = tree.locals if tree is not None else ()
         normal = [i for i in range(len(s.objects)) if i not in special]
         ids = [0] * len(s.objects)
@@ -132,19 +135,20 @@ class _PacketTemplate:
         first_stm = 4 + len(normal)
         self.struct_base = first_stm + -(-(1 + len(packed)) // CHUNK)
         for n, i in enumerate(special):
-            ids[i] = self.struct_base + n
+            ids[i] = self.struct_base + 1 + n
+        self.next_id = self.struct_base + 1 + (4 if tree is not None else 0)
+        self.ids = ids
+        self.tree = tree.filled(ids, self.struct_base) if tree is not None else None
         members = [(1, _fill(_compact(catalogue), ids))] + [(ids[i], _fill(s.objects[i], ids, parent=2))
                                                            for i in packed]
         chunks = [members[k:k + CHUNK] for k in range(0, len(members), CHUNK)]
-        self.ids = ids
-        self.next_id = self.struct_base + len(special)
-        self.tree = tree.filled(ids) if tree is not None else None
         version = reader.pdf_header.encode("ascii", "replace") or b"%PDF-1.4"
         if version < b"%PDF-1.5":   # object streams and cross-reference streams are PDF 1.5
             version = b"%PDF-1.5"
         buf = io.BytesIO()
         buf.write(version + b"\n%\xe2\xe3\xcf\xd3\n")
         entries = [entry_free()] * self.struct_base
+        entries[2] = entry_in(self.struct_base, 0)   # the page tree: first in the packet's object stream
         entries[3] = entry_at(buf.tell())
         buf.write(b"3 0 obj\n" + _fill(_compact(info), ids) + b"\nendobj\n")
         for i in normal:
@@ -156,12 +160,11 @@ class _PacketTemplate:
             buf.write(object_stream(first_stm + k, chunk))
             for j, (num, _) in enumerate(chunk):
                 entries[num] = entry_in(first_stm + k, j)
+        # cross-reference entries 0 .. struct_base-1 never change: compressed once
+        self.xref = XrefPrefix(b"".join(entries))
         self.head = buf.getvalue()
         self.guide_page_ids = [ids[i] for i in self.guide_pages]
         self.digest = edition.digest
-        # cross-reference entries of objects 0, 1 and 3 .. struct_base-1 never change: made once
-        self.entries_01 = entries[0] + entries[1]
-        self.entries_guide = b"".join(entries[3:])
 
 
 class _GuideTree:
@@ -182,7 +185,8 @@ class _GuideTree:
             raise OutputError("cannot merge the guide's structure tree: expected one Document element "
                               "and a flat ParentTree, as guide.tagging writes them")
         self.next_key = int(tree.get("/ParentTreeNextKey", 0))
-        self.locals = (s.ref(doc_ref), s.ref(tree_ref), s.ref(nums_ref))   # Document, root, ParentTree
+        self.locals = (s.ref(doc_ref), s.ref(tree_ref))   # Document, root: written per packet
+        self.nums = s.ref(nums_ref)   # kept in the template, as the ParentTree's first leaf
         self.doc_head = self._dict(s, doc, ("/K",), b"<<")
         self.doc_kids: list[bytes | int] = []
         kids = doc.raw_get("/K")
@@ -190,11 +194,18 @@ class _GuideTree:
             self.doc_kids.append(b" ")
             s.value(kid, self.doc_kids)
         self.tree_head = self._dict(s, tree, ("/K", "/ParentTree", "/ParentTreeNextKey"), b"<<")
-        self.nums_head = self._dict(s, nums, ("/Nums",), b"<<")
+        self.nums_head = self._dict(s, nums, ("/Nums", "/Limits"), b"<<")
         self.nums_head.append(b"\n/Nums [")
         for item in nums["/Nums"]:
             self.nums_head.append(b" ")
             s.value(item, self.nums_head)
+        keys = [int(k) for k in nums["/Nums"][0::2]]
+        self.limits = (min(keys), max(keys)) if keys else None
+
+    def guide_leaf(self) -> Pieces:
+        """The guide's ParentTree entries as a leaf of a number tree (which needs its /Limits)."""
+        limits = b"\n/Limits [%d %d]" % self.limits if self.limits else b""
+        return _compact([*self.nums_head, b" ]" + limits + b"\n>>"])
 
     @staticmethod
     def _dict(s: _Serialiser, d: DictionaryObject, skip: tuple[str, ...], start: bytes) -> list[bytes | int]:
@@ -205,32 +216,32 @@ class _GuideTree:
                 s.value(value, out)
         return out
 
-    def filled(self, ids: list[int]) -> _FilledTree:
-        doc_id, root_id, nums_id = (ids[i] for i in self.locals)
-        return _FilledTree(doc_id, root_id, nums_id, self.next_key,
-                           *(_fill(_compact(p), ids) for p in (self.doc_head, self.doc_kids,
-                                                               self.tree_head, self.nums_head)))
+    def filled(self, ids: list[int], stm: int) -> _FilledTree:
+        doc_id, root_id = (ids[i] for i in self.locals)
+        return _FilledTree(doc_id, root_id, stm + 3, stm + 4, ids[self.nums] if self.limits else 0, self.next_key,
+                           *(_fill(_compact(p), ids) for p in (self.doc_head, self.doc_kids, self.tree_head)))
 
 
 @dataclass(frozen=True)
 class _FilledTree:
     doc_id: int
     root_id: int
-    nums_id: int
+    nums_id: int            # the packet's ParentTree: a number tree of two leaves (guide, letter)
+    leaf_id: int            # its letter leaf
+    guide_leaf: int         # its guide leaf (0 when the guide has no entries)
     next_key: int           # the guide's ParentTreeNextKey: the letter's pages' keys start here
     doc_head: bytes         # the Document element without /K and its closing >>
     doc_kids: bytes         # the guide's top-level element references
     tree_head: bytes        # the StructTreeRoot without /K, /ParentTree, /ParentTreeNextKey
-    nums_head: bytes        # the ParentTree up to and with the guide's /Nums entries
 
 
 _ROLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 def _structure(tree: _FilledTree, elements: tuple[Element, ...], page_ids: list[int],
-               first: int) -> tuple[list[bytes], bytes, bytes, bytes]:
+               first: int) -> tuple[list[bytes], bytes, bytes, bytes, bytes]:
     """The letter's structure elements (numbered from ``first``) and the packet's Document,
-    StructTreeRoot and ParentTree, as object bodies."""
+    StructTreeRoot, ParentTree root and its letter leaf, as object bodies."""
     eids = [first + j for j in range(len(elements))]
     pg = [0] * len(elements)   # the page of each element's first content
     for j in range(len(elements) - 1, -1, -1):
@@ -268,10 +279,11 @@ def _structure(tree: _FilledTree, elements: tuple[Element, ...], page_ids: list[
     key = tree.next_key
     root = tree.tree_head + (b"\n/K %d 0 R\n/ParentTree %d 0 R\n/ParentTreeNextKey %d\n>>"
                              % (tree.doc_id, tree.nums_id, key + len(page_ids)))
-    nums = tree.nums_head + b"".join(
+    leaf = (b"<<\n/Limits [%d %d]\n/Nums [" % (key, key + len(marks) - 1) + b"".join(
         b" %d [%s]" % (key + k, b" ".join(b"%d 0 R" % e if e else b"null" for e in row))
-        for k, row in enumerate(marks)) + b" ]\n>>"
-    return bodies, doc, root, nums
+        for k, row in enumerate(marks)) + b" ]\n>>")
+    nums = b"<<\n/Kids [%s%d 0 R ]\n>>" % (b"%d 0 R " % tree.guide_leaf if tree.guide_leaf else b"", tree.leaf_id)
+    return bodies, doc, root, nums, leaf
 
 
 def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
@@ -286,10 +298,10 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     tree = t.tree
     out = [t.head]
     pos = len(t.head)
+    stm = t.struct_base   # this packet's object stream
     ids = [t.next_id + i for i in range(len(letter.objects))]
     page_no = {i: k for k, i in enumerate(letter.pages)}
     size = t.next_id + len(letter.objects)
-    stm = size + len(letter.elements) if tree is not None else size   # this packet's object stream
     entries: dict[int, bytes] = {}
     members: list[tuple[int, bytes]] = []
     for i, pieces in enumerate(letter.objects):
@@ -304,13 +316,15 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
             body = body.replace(b"<<", b"<<\n/StructParents %d\n/Tabs /S" % (tree.next_key + page_no[i]), 1)
         members.append((ids[i], body))
     page_ids = [ids[i] for i in letter.pages]
-    if tree is not None:
-        bodies, doc, root, nums = _structure(tree, letter.elements, page_ids, size)
-        members += [(tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums)]
-        members += [(size + j, body) for j, body in enumerate(bodies)]
     kids = page_ids + t.guide_page_ids
-    members.append((2, b"<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
-                    + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>"))
+    head = [(2, b"<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
+             + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>")]
+    if tree is not None:   # numbered stm + 1 .. stm + 4 (the template counts on it)
+        bodies, doc, root, nums, leaf = _structure(tree, letter.elements, page_ids, size)
+        head += [(tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums), (tree.leaf_id, leaf)]
+        members += [(size + j, body) for j, body in enumerate(bodies)]
+        size += len(bodies)
+    members = head + members
     for j, (num, _) in enumerate(members):
         entries[num] = entry_in(stm, j)
     entries[stm] = entry_at(pos)
@@ -318,9 +332,7 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     out.append(data)
     pos += len(data)
     doc_id = hashlib.md5(t.digest + b"".join(out[1:]), usedforsecurity=False).hexdigest().encode()
-    table = b"".join([t.entries_01, entries[2], t.entries_guide,
-                      *(entries[n] for n in range(t.struct_base, stm + 1))])
-    out.append(xref_stream(stm + 1, table, doc_id, pos))
+    out.append(t.xref.stream(size, b"".join(entries[n] for n in range(stm, size)), doc_id, pos))
     return b"".join(out), len(kids)
 
 
