@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import OutputError
-from ._objects import (_CONTENTS_RE, _PARENT_RE, _REF_RE, PARENT, Pieces, _array_of, _post_order, _raw_objects,
-                       _ref_of, _trailer_ref)
+from ._objects import (_CONTENTS_RE, _PARENT_RE, _REF_RE, PARENT, PLAIN_STREAM_HEAD, Pieces, _array_of, _post_order,
+                       _raw_objects, _ref_of, _trailer_ref, stream_tail)
 
 # A structure element of a letter: (standard type, index of its parent element or -1 for the
 # packet's Document, kids in reading order: a child element's index or a
@@ -32,6 +32,7 @@ class LetterParts:
     unique: frozenset[int] = frozenset()   # the pages' content streams: never shared, not deduplicated
     elements: tuple[Element, ...] = ()     # the letter's structure (LetterTags.elements)
     streams: frozenset[int] = frozenset()  # local indices of the stream objects
+    plain: frozenset[int] = frozenset()    # streams that a packet may take from the guide (_objects.PLAIN_STREAM_HEAD)
 
 
 def letter_parts(pdf: bytes, letters: list[LetterTags] | None = None) -> list[LetterParts]:
@@ -68,6 +69,7 @@ def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int],
     kinds: list[str] = []
     todo: list[int] = []
     streams: set[int] = set()
+    plain: set[int] = set()
 
     def local(num: int, kind: str = "object") -> int:
         if num not in index:
@@ -100,7 +102,10 @@ def _one_letter(objects: dict[int, tuple[bytes, bytes | None]], kids: list[int],
             elif chunk:
                 pieces.append(chunk)
         if stream is not None:
-            pieces.append(b"\nstream\n" + stream + b"\nendstream")
+            pieces.append(stream_tail(stream))
             streams.add(i)
+            if i not in unique and PLAIN_STREAM_HEAD.fullmatch(head.strip()):
+                plain.add(i)
         parts[i] = tuple(pieces)
-    return LetterParts(tuple(parts), _post_order(parts, kinds), pages, unique, elements, frozenset(streams))
+    return LetterParts(tuple(parts), _post_order(parts, kinds), pages, unique, elements, frozenset(streams),
+                       frozenset(plain))

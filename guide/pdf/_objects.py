@@ -37,6 +37,7 @@ class _Serialiser:
         self.objects: list[Pieces] = []      # local index -> pieces
         self.kinds: list[str] = []           # "page" or "object"
         self.streams: set[int] = set()       # local indices of stream objects
+        self.plain_tails: dict[int, bytes] = {}   # stream index -> its SHAREABLE tail (see shareable_tail)
         self._todo: list[tuple[int, IndirectObject, tuple[str, ...] | None]] = []
 
     def ref(self, ref: IndirectObject, kind: str = "object", keep: tuple[str, ...] | None = None) -> int:
@@ -58,6 +59,8 @@ class _Serialiser:
             obj = ref.get_object()
             if isinstance(obj, StreamObject):
                 self.streams.add(i)
+                if set(obj) <= _PLAIN_STREAM_KEYS and obj.get("/Filter") in ("/FlateDecode", ["/FlateDecode"]):
+                    self.plain_tails[i] = stream_tail(obj._data)
             self.value(obj, out, page=self.kinds[i] == "page", keep=keep)
             self.objects[i] = _compact(out)
 
@@ -94,6 +97,19 @@ class _Serialiser:
             out.append(b" ]")
         else:
             out.append(_leaf(obj))
+
+
+# A stream whose dictionary says no more than how it is compressed and how long it is (font
+# programs, ToUnicode maps): two such streams with the same bytes are the same object, so a
+# packet's letter can use the guide's copy (see _packet).
+_PLAIN_STREAM_KEYS = {"/Filter", "/Length", "/Length1", "/Length2", "/Length3"}
+PLAIN_STREAM_HEAD = re.compile(rb"<<\s*/Filter\s*(?:\[\s*/FlateDecode\s*\]|/FlateDecode)"
+                               rb"(?:\s*/Length[123]?\s+\d+)*\s*>>")
+
+
+def stream_tail(data: bytes) -> bytes:
+    """How a stream's data ends its Pieces (the letter's and the guide's alike)."""
+    return b"\nstream\n" + data + b"\nendstream"
 
 
 def _leaf(obj: Any) -> bytes:

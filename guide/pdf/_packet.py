@@ -164,6 +164,9 @@ class _PacketTemplate:
         self.xref = XrefPrefix(b"".join(entries))
         self.head = buf.getvalue()
         self.guide_page_ids = [ids[i] for i in self.guide_pages]
+        # the guide's font programs and ToUnicode maps, by their bytes: a letter stream with the
+        # same bytes (the same subset of the same font) is written as a reference to this one
+        self.shared = {tail: ids[i] for i, tail in s.plain_tails.items() if i not in special}
         self.digest = edition.digest
 
 
@@ -299,12 +302,22 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     out = [t.head]
     pos = len(t.head)
     stm = t.struct_base   # this packet's object stream
-    ids = [t.next_id + i for i in range(len(letter.objects))]
+    ids = [0] * len(letter.objects)
+    taken = set()   # letter streams the guide already holds, byte for byte
+    size = t.next_id
+    for i, pieces in enumerate(letter.objects):
+        if i in letter.plain and pieces[-1] in t.shared:
+            ids[i] = t.shared[pieces[-1]]
+            taken.add(i)
+        else:
+            ids[i] = size
+            size += 1
     page_no = {i: k for k, i in enumerate(letter.pages)}
-    size = t.next_id + len(letter.objects)
     entries: dict[int, bytes] = {}
     members: list[tuple[int, bytes]] = []
     for i, pieces in enumerate(letter.objects):
+        if i in taken:
+            continue
         body = _fill(pieces, ids, parent=2)
         if i in letter.streams:
             data = b"%d 0 obj\n" % ids[i] + body + b"\nendobj\n"
