@@ -84,7 +84,7 @@ class Edition:
             for page in self.reader.pages:
                 s.ref(page.indirect_reference, kind="page", keep=PRINT_PAGE_KEYS)
             s.run()
-            self._print = _PrintParts(tuple(s.objects), tuple(s.kinds))
+            self._print = _PrintParts(tuple(s.objects), tuple(s.kinds), frozenset(s.streams))
         return self._print
 
 
@@ -92,6 +92,7 @@ class Edition:
 class _PrintParts:
     objects: tuple[Pieces, ...]
     kinds: tuple[str, ...]
+    streams: frozenset[int] = frozenset()   # which objects are streams (the rest go in object streams)
 
 
 class _PacketTemplate:

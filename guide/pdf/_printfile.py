@@ -2,7 +2,9 @@
 
 The guide's content streams, fonts and images go in once per edition, each packet adds small
 page objects that point at them, and identical letter objects (the font subsets) are written
-once. Memory holds only the xref offsets and the page list, never the pages.
+once. Memory holds only the xref offsets and the page list, never the pages. Objects other
+than streams are gathered into compressed object streams of CHUNK objects (PDF 1.5), each
+written when full, and the cross-reference stream is deflated as it is written.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import zlib
 from array import array
 from pathlib import Path
 from typing import BinaryIO
@@ -19,7 +22,8 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 from ..content import INFO_KEY, SCHEMA, record_json
 from ..errors import OutputError
 from ._letters import LetterParts
-from ._objects import Pieces, _fill, _leaf, _trailer
+from ._objects import Pieces, _fill, _leaf
+from ._objstm import CHUNK, LEVEL, W, entry_at, entry_free, entry_in, object_stream
 from ._packet import Edition
 from ._write import TMP_PREFIX, TMP_SUFFIX
 
@@ -35,7 +39,10 @@ class PrintFile:
 
     def __init__(self, fh: BinaryIO, title: str, author: str):
         self.fh = fh
-        self.offsets = array("Q", [0, 0, 0, 0])   # index = object number; 0 = not written yet
+        # index = object number: its offset, 0 = not written yet, or -1 - (stream << 16 | index)
+        # for the index-th object of an object stream
+        self.offsets = array("q", [0, 0, 0, 0])
+        self.pending: list[tuple[int, bytes]] = []   # objects for the next object stream
         self.page_ids = array("L")
         self.node_ids = array("L")
         self.shared: dict[bytes, int] = {}         # object digest -> id (letters' fonts etc.)
@@ -46,7 +53,7 @@ class PrintFile:
         self.records: list[dict] = []
         self.pieces = array("L")
         self.pos = 0
-        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        self._write(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
 
     @property
     def pages(self) -> int:
@@ -61,8 +68,25 @@ class PrintFile:
         return len(self.offsets) - 1
 
     def _put(self, num: int, body: bytes) -> None:
+        """Write a stream object now."""
         self.offsets[num] = self.pos
         self._write(b"%d 0 obj\n" % num + body + b"\nendobj\n")
+
+    def _pack(self, num: int, body: bytes) -> None:
+        """Put an object that is not a stream into the next object stream."""
+        self.pending.append((num, body))
+        if len(self.pending) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        stm = self._new_id()
+        for j, (num, _) in enumerate(self.pending):
+            self.offsets[num] = -1 - (stm << 16 | j)
+        self.offsets[stm] = self.pos
+        self._write(object_stream(stm, self.pending))
+        self.pending = []
 
     def _parent_for_next_page(self) -> int:
         n = len(self.page_ids)
@@ -73,13 +97,13 @@ class PrintFile:
     def _add_page(self, pieces: Pieces, ids: list[int] | array) -> None:
         parent = self._parent_for_next_page()
         num = self._new_id()
-        self._put(num, _fill(pieces, ids, parent))
+        self._pack(num, _fill(pieces, ids, parent))
         self.page_ids.append(num)
 
     def _add_blank(self, size: tuple[float, float]) -> None:
         parent = self._parent_for_next_page()
         num = self._new_id()
-        self._put(num, b"<<\n/Type /Page\n/Parent %d 0 R\n/MediaBox [0 0 %s %s]\n/Resources << >>\n>>"
+        self._pack(num, b"<<\n/Type /Page\n/Parent %d 0 R\n/MediaBox [0 0 %s %s]\n/Resources << >>\n>>"
                   % (parent, _num(size[0]), _num(size[1])))
         self.page_ids.append(num)
 
@@ -95,15 +119,16 @@ class PrintFile:
         ids = [0] * len(letter.objects)
         for i in letter.order:
             body = _fill(letter.objects[i], ids)
+            put = self._put if i in letter.streams else self._pack
             if i in letter.unique:
                 ids[i] = self._new_id()
-                self._put(ids[i], body)
+                put(ids[i], body)
                 continue
             key = hashlib.sha1(body, usedforsecurity=False).digest()
             num = self.shared.get(key)
             if num is None:
                 num = self._new_id()
-                self._put(num, body)
+                put(num, body)
                 self.shared[key] = num
             ids[i] = num
         for i in letter.pages:
@@ -117,7 +142,7 @@ class PrintFile:
             gids = [0 if kind == "page" else self._new_id() for kind in parts.kinds]
             for i, (pieces, kind) in enumerate(zip(parts.objects, parts.kinds, strict=True)):
                 if kind != "page":
-                    self._put(gids[i], _fill(pieces, gids))
+                    (self._put if i in parts.streams else self._pack)(gids[i], _fill(pieces, gids))
             self.editions[edition.digest] = gids
         for i, kind in enumerate(parts.kinds):
             if kind == "page":
@@ -138,14 +163,15 @@ class PrintFile:
                 "pieces": [[p[k], p[k + 1], p[k + 2]] for k in range(0, len(p), 3)]}
 
     def close(self) -> None:
-        """Write the page tree, catalogue, info and xref."""
+        """Write the page tree, catalogue, info and the cross-reference stream."""
         for n, node in enumerate(self.node_ids):
             kids = self.page_ids[n * KIDS_PER_NODE:(n + 1) * KIDS_PER_NODE]
-            self._put(node, b"<<\n/Type /Pages\n/Parent 2 0 R\n/Count %d\n/Kids [%s ]\n>>"
-                      % (len(kids), b"".join(b" %d 0 R" % k for k in kids)))
-        self._put(2, b"<<\n/Type /Pages\n/Count %d\n/Kids [%s ]\n>>"
-                  % (len(self.page_ids), b"".join(b" %d 0 R" % k for k in self.node_ids)))
-        self._put(1, b"<<\n/Type /Catalog\n/Pages 2 0 R\n>>")
+            self._pack(node, b"<<\n/Type /Pages\n/Parent 2 0 R\n/Count %d\n/Kids [%s ]\n>>"
+                       % (len(kids), b"".join(b" %d 0 R" % k for k in kids)))
+        self._pack(2, b"<<\n/Type /Pages\n/Count %d\n/Kids [%s ]\n>>"
+                   % (len(self.page_ids), b"".join(b" %d 0 R" % k for k in self.node_ids)))
+        self._pack(1, b"<<\n/Type /Catalog\n/Pages 2 0 R\n>>")
+        self._flush()
         info = DictionaryObject({NameObject("/Title"): TextStringObject(self.title),
                                  NameObject("/Author"): TextStringObject(self.author),
                                  NameObject("/Creator"): TextStringObject("guide packet"),
@@ -153,12 +179,20 @@ class PrintFile:
         self._put(3, _leaf(info))
         start = self.pos
         doc_id = hashlib.md5(b"%d:%d" % (len(self.page_ids), start), usedforsecurity=False).hexdigest().encode()
+        xref = self._new_id()
+        self.offsets[xref] = start
         size = len(self.offsets)
-        self.fh.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
-        for first in range(1, size, 4096):   # in slices: no 20-byte line per object held at once
+        z = zlib.compressobj(LEVEL)
+        parts = [z.compress(entry_free())]
+        for first in range(1, size, 4096):   # in slices: no entry per object held at once
             chunk = self.offsets[first:first + 4096]
-            self.fh.write(b"".join(b"%010d 00000 n \n" % off if off else b"0000000000 65535 f \n" for off in chunk))
-        self.fh.write(_trailer(size, doc_id, start))
+            parts.append(z.compress(b"".join(entry_at(off) if off > 0 else entry_free() if off == 0 else
+                                             entry_in((-1 - off) >> 16, (-1 - off) & 0xFFFF) for off in chunk)))
+        parts.append(z.flush())
+        data = b"".join(parts)   # deflated: about a byte per object
+        self.fh.write(b"%d 0 obj\n<</Type/XRef/Size %d/W %s/Root 1 0 R/Info 3 0 R/ID [<%s> <%s>]"
+                      b"/Filter/FlateDecode/Length %d>>\nstream\n" % (xref, size, W, doc_id, doc_id, len(data))
+                      + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start)
         self.fh.flush()
 
 
