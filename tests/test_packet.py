@@ -482,3 +482,38 @@ def test_pdfua_checker_finds_nothing_in_a_packet_and_flags_an_untagged_letter(ru
     bad.write_bytes(packet_pdf(Edition(built()[0]), letter_parts(buf.getvalue())[0])[0])
     assert "UA-01-003" in {f.rule_id for f in pdfua.validate(str(bad)).findings}
     assert not check_accessibility(bad.read_bytes())[0]
+
+
+def test_a_packet_packs_its_objects_and_takes_the_guides_font_programs(guide_model):
+    """Non-stream objects live in compressed object streams (one xref stream, no xref table), and a
+    font program the letter embeds byte for byte like the guide is in the packet once; a name
+    with letters the guide's subset lacks keeps the letter's own subset and reads as written."""
+    spec = load_letter(CONTENT / "letter.yaml")
+    guide_pdf = built()[0]
+    edition = Edition(guide_pdf)
+    maker = LetterMaker(spec, guide_model.brand, guide_model.title, DAY)
+    name = "Zoë Żak-Ørjan"
+    pdf, tags = maker.render_batch([(LetterRecipient(name, (usps_text(name), "1 MAIN ST", "AKRON OH 44308")),
+                                     "letter", False)])
+    data, pages = packet_pdf(edition, letter_parts(pdf, tags)[0])
+    assert b"\nxref\n" not in data and b"/Type/XRef" in data and b"/Type/ObjStm" in data
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == pages and reader.xref_objStm   # objects found in object streams
+    programs: dict[bytes, list] = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            ff = font["/FontDescriptor"]["/FontFile2"]
+            programs.setdefault(ff.get_data(), []).append((font["/BaseFont"], ff.indirect_reference.idnum))
+    # every distinct program is one object, whoever uses it; the letter's bold title is the guide's
+    assert all(len({num for _, num in users}) == 1 for users in programs.values())
+    guide_reader = PdfReader(io.BytesIO(guide_pdf))
+    guide_programs = {f.get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+                      for p in guide_reader.pages for f in (p["/Resources"].get("/Font") or {}).values()}
+    letter_fonts = {f.get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+                    for f in (reader.pages[0]["/Resources"].get("/Font") or {}).values()}
+    assert letter_fonts & guide_programs and letter_fonts - guide_programs   # some shared, some the letter's own
+    text = reader.pages[0].extract_text()
+    assert name in text and usps_text(name) in text
+    assert len(data) < len(guide_pdf) - 40_000   # structure and font dictionaries packed
+    assert packet_pdf(edition, letter_parts(pdf, tags)[0])[0] == data
