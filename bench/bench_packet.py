@@ -22,7 +22,7 @@ in wall and CPU ms and in KB of output), and that marginal CPU time as a fractio
 time measured in the same run (the issue's goal: at most 1/100).
 
 Usage: bench/bench_packet.py [--sizes 100,1000,10000] [--runs 3] [--jobs N] [--combined] [--advocates N]
-                             [--compare-history] [--marginal] [--root CHECKOUT]
+                             [--compare-history] [--marginal [--baseline CHECKOUT]] [--root CHECKOUT]
 """
 
 from __future__ import annotations
@@ -84,10 +84,10 @@ def tree_rss_kb(pid: int) -> tuple[int, int]:
     return total, largest
 
 
-def run_once(cmd: list[str]) -> dict:
+def run_once(cmd: list[str], cwd: Path | None = None) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = single = 0
     while proc.poll() is None:
         total, largest = tree_rss_kb(proc.pid)
@@ -121,7 +121,9 @@ def main() -> None:
                     help="also run each size with --no-history and print the ratio of the medians")
     ap.add_argument("--marginal", action="store_true",
                     help="marginal ms and KB per packet between the first two sizes, and the ratio to the import")
-    ap.add_argument("--root", type=Path, default=None, help="run another checkout's build_guide.py (a baseline)")
+    ap.add_argument("--root", type=Path, default=None, help="run another checkout's build_guide.py")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="with --marginal: also run this checkout, interleaved, and print both")
     ns = ap.parse_args()
     if ns.root is not None:
         global ROOT
@@ -178,45 +180,54 @@ def import_time() -> dict:
 def marginal(ns) -> None:
     small, large = (int(x) for x in ns.sizes.split(",")[:2])
     jobs = ns.jobs or 1
+    roots = [ROOT] + ([ns.baseline.resolve()] if ns.baseline else [])
     print(f"cores: {len(os.sched_getaffinity(0))}; runs: {ns.runs} (interleaved); sizes {small} and {large}; "
-          f"jobs: {jobs}; combined: {ns.combined}; advocates: {ns.advocates}; root: {ROOT}; "
+          f"jobs: {jobs}; combined: {ns.combined}; advocates: {ns.advocates}; "
           f"load average: {os.getloadavg()[0]:.1f}")
-    got: dict[str, list] = {"avg_kb": [], "ms": [], "cpu_ms": [], "kb": [], "import_ms": [], "import_cpu_ms": [],
-                            "ratio": []}
+    keys = ("avg_kb", "ms", "cpu_ms", "kb", "ratio")
+    got = {root: {key: [] for key in keys} for root in roots}
+    imports: dict[str, list] = {"ms": [], "cpu_ms": []}
     with tempfile.TemporaryDirectory() as tmp:
         people = {n: Path(tmp) / f"people-{n}.csv" for n in (small, large)}
         for n, path in people.items():
             make_csv(path, n, ns.advocates)
         for k in range(ns.runs):
-            runs = {}
-            for n in (small, large) if k % 2 == 0 else (large, small):
-                out = Path(tmp) / f"out-{n}-{k}"
-                cmd = [sys.executable, "build_guide.py", "packet", "--recipients", str(people[n]), "--out", str(out),
-                       "--date", "2026-12-01", "--jobs", str(jobs)] + (["--combined"] if ns.combined else [])
-                r = run_once(cmd)
-                sizes = [p.stat().st_size for p in out.glob(PACKET_GLOB)]
-                if len(sizes) != r["built"]:
-                    sys.exit(f"found {len(sizes)} packets, the tool built {r['built']}")
-                r["packet_bytes"] = sum(sizes)
-                r["out_bytes"] = folder_mb(out) * 1e6
-                runs[n] = r
-                subprocess.run(["rm", "-rf", str(out)], check=True)
             imp = import_time()
-            a, b = runs[small], runs[large]
-            extra = b["built"] - a["built"]
-            cpu_ms = (b["cpu"] - a["cpu"]) / extra * 1e3
-            got["avg_kb"].append(b["packet_bytes"] / b["built"] / 1e3)
-            got["ms"].append((b["wall"] - a["wall"]) / extra * 1e3)
-            got["cpu_ms"].append(cpu_ms)
-            got["kb"].append((b["out_bytes"] - a["out_bytes"]) / extra / 1e3)
-            got["import_ms"].append(imp["wall"] * 1e3)
-            got["import_cpu_ms"].append(imp["cpu"] * 1e3)
-            got["ratio"].append(cpu_ms / (imp["cpu"] * 1e3))
-    med = {key: statistics.median(v) for key, v in got.items()}
-    print(f"average packet {med['avg_kb']:.1f} KB; marginal per packet: {med['ms']:.2f} ms wall, "
-          f"{med['cpu_ms']:.2f} ms CPU, {med['kb']:.1f} KB of output")
-    print(f"import reportlab.platypus: {med['import_ms']:.0f} ms wall, {med['import_cpu_ms']:.0f} ms CPU; "
-          f"marginal CPU / import CPU = 1/{1 / med['ratio']:.0f} (median of per-round ratios; goal 1/100 or less)")
+            imports["ms"].append(imp["wall"] * 1e3)
+            imports["cpu_ms"].append(imp["cpu"] * 1e3)
+            for root in roots if k % 2 == 0 else roots[::-1]:
+                runs = {}
+                for n in (small, large) if k % 2 == 0 else (large, small):
+                    out = Path(tmp) / f"out-{n}-{k}"
+                    cmd = [sys.executable, str(root / "build_guide.py"), "packet", "--recipients", str(people[n]),
+                           "--out", str(out), "--date", "2026-12-01", "--jobs", str(jobs)]
+                    r = run_once(cmd + (["--combined"] if ns.combined else []), cwd=root)
+                    sizes = [p.stat().st_size for p in out.glob(PACKET_GLOB)]
+                    if len(sizes) != r["built"]:
+                        sys.exit(f"found {len(sizes)} packets, the tool built {r['built']}")
+                    r["packet_bytes"] = sum(sizes)
+                    r["out_bytes"] = folder_mb(out) * 1e6
+                    runs[n] = r
+                    subprocess.run(["rm", "-rf", str(out)], check=True)
+                a, b = runs[small], runs[large]
+                extra = b["built"] - a["built"]
+                cpu_ms = (b["cpu"] - a["cpu"]) / extra * 1e3
+                g = got[root]
+                g["avg_kb"].append(b["packet_bytes"] / b["built"] / 1e3)
+                g["ms"].append((b["wall"] - a["wall"]) / extra * 1e3)
+                g["cpu_ms"].append(cpu_ms)
+                g["kb"].append((b["out_bytes"] - a["out_bytes"]) / extra / 1e3)
+                g["ratio"].append(cpu_ms / (imp["cpu"] * 1e3))
+    imp_ms, imp_cpu = statistics.median(imports["ms"]), statistics.median(imports["cpu_ms"])
+    print(f"import reportlab.platypus (whole process): {imp_ms:.0f} ms wall, {imp_cpu:.0f} ms CPU")
+    print(f"{'checkout':<28} {'avg packet KB':>13} {'marginal ms':>11} {'CPU ms':>7} {'KB/packet':>9} "
+          f"{'CPU / import':>12}")
+    for root in roots:
+        med = {key: statistics.median(v) for key, v in got[root].items()}
+        print(f"{str(root)[-28:]:<28} {med['avg_kb']:>13.1f} {med['ms']:>11.2f} {med['cpu_ms']:>7.2f} "
+              f"{med['kb']:>9.1f} {'1/%.0f' % (1 / med['ratio']):>12}")
+    print("(marginal: the difference between the two sizes per extra packet; CPU / import: median of "
+          "per-round ratios, goal 1/100 or less)")
 
 
 def compare_history(ns) -> None:

@@ -221,8 +221,3 @@ def _post_order(objects: list[Pieces], kinds: list[str]) -> tuple[int, ...]:
                 state[child] = 1
                 stack.append((child, refs(child)))
     return tuple(order)
-
-
-def _trailer(size: int, doc_id: bytes, start: int) -> bytes:
-    return (b"trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info 3 0 R\n/ID [<%s> <%s>]\n>>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, doc_id, doc_id, start))
