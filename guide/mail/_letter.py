@@ -20,6 +20,7 @@ from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
@@ -57,6 +58,37 @@ def _preseed() -> str:
     stores the fonts once.
     """
     return "".join(chr(cp) for cp in sorted(atkinson_codepoints()) if cp >= 0x20)
+
+
+_SUBSETS: dict[tuple[str, tuple[int, ...]], bytes] = {}   # (font file, subset) -> font program
+
+
+def _remembered_subsets(c: Canvas) -> list:
+    """Make the letter fonts' subset programs once per process, not once per batch.
+
+    Every batch embeds the same subsets (see _preseed), and cutting a subset out of the
+    TrueType file is the largest part of saving a batch. The cache is put on the faces for
+    this save only (the guide's renders make their own subsets); the program for a given
+    font file and subset is the same bytes either way.
+    """
+    faces = []
+    for name in c._doc.fontMapping:   # the fonts this document uses
+        face = getattr(pdfmetrics.getFont(name), "face", None)
+        if not isinstance(face, TTFontFace) or "makeSubset" in face.__dict__:
+            continue
+        make = face.makeSubset
+
+        def remembered(subset, _make=make, _file=face.filename):
+            key = (_file, tuple(subset))
+            if key not in _SUBSETS:
+                if len(_SUBSETS) >= 32:
+                    _SUBSETS.clear()
+                _SUBSETS[key] = _make(subset)
+            return _SUBSETS[key]
+
+        face.makeSubset = remembered
+        faces.append(face)
+    return faces
 
 
 @dataclass
@@ -121,10 +153,13 @@ class LetterMaker:
         # and read while saving, so it is set for this save only.
         saved = rl_config.useA85
         rl_config.useA85 = 0
+        faces = _remembered_subsets(c)
         try:
             c.save()
         finally:
             rl_config.useA85 = saved
+            for face in faces:
+                del face.makeSubset   # back to the class's own
         return buf.getvalue(), tags
 
     def _draw(self, c: Canvas, who: LetterRecipient, paper: str, large_print: bool) -> LetterTags:
