@@ -29,6 +29,8 @@ _OPERATION = re.compile(rb"""(?P<args>(?:[\d\s.+\-\[\]]+ | /[^\s/\[\]()<>{}%]* |
                                       | <[0-9A-Fa-f\s]*> | << | >> | %[^\r\n]*)*)
                              (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)""", re.X | re.S)
 _PLAIN = re.compile(rb"[\d\s.+\-]+")
+_ONE_STRING = re.compile(rb"\s*(" + _STRING + rb")\s*", re.S)
+_NAME_NUMBER = re.compile(rb"\s*/([^\s/\[\]()<>{}%]*)\s+([+-]?(?:\d+\.?\d*|\.\d+))\s*")
 _INLINE_IMAGE = re.compile(rb"(?<![A-Za-z])BI(?![A-Za-z0-9])")
 _ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
 _OCTAL = re.compile(rb"[0-7]{1,3}")
@@ -163,27 +165,26 @@ def operations(data: bytes, wanted, stream=None, reader=None) -> list[tuple[byte
 
 
 def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
-    """Each operator with the raw text of its operands; only the operators text reading needs have
-    their operands parsed (most of a page is path and colour operators, whose operands are skipped)."""
-    out: list[tuple[bytes, list]] = []
-    pos = 0
-    for m in _OPERATION.finditer(data):
-        if m.start() != pos:
-            return None  # bytes that are neither operands nor an operator: not a stream this scanner reads
-        pos = m.end()
-        op = m.group("op")
-        if op in wanted:
-            out.append((op, _operands(m.group("args"))))
-    if data[pos:].strip():
+    """Each wanted operator with its operands; only those operators have their operands parsed (most of a
+    page is path and colour operators, whose operands are skipped)."""
+    found = _OPERATION.findall(data)
+    # the operations must tile the stream: a gap is something neither an operand nor an operator
+    if sum(len(args) + len(op) for args, op in found) != len(data.rstrip()):
         return None
-    return out
+    return [(op, _operands(args)) for args, op in found if op in wanted]
 
 
-def _operands(raw: bytes) -> list | None:
+def _operands(raw: bytes) -> list:
     if not raw.strip():
         return []
     if _PLAIN.fullmatch(raw):  # numbers only (cm, Tm, Td, TL, Tc)
         return [float(v) for v in raw.split()]
+    one = _ONE_STRING.fullmatch(raw)  # a string (Tj)
+    if one:
+        return [unescape(one.group(1))]
+    font = _NAME_NUMBER.fullmatch(raw)  # a name and a size (Tf)
+    if font:
+        return ["/" + font.group(1).decode("latin-1"), float(font.group(2))]
     values: list = []
     array: list | None = None
     for m in _TOKEN.finditer(raw):
