@@ -66,8 +66,12 @@ class BookletSheets:
             pages.append(page)
 
         def save_sheets(filename, canvas) -> None:
-            for left, right in booklet_sides(len(pages)):
-                add_page(self.sheet(pages[left - 1], pages[right - 1]))
+            if len(pages) % 4:   # not a booklet's count: written as pages, and render_print refuses it
+                for page in pages:
+                    add_page(page)
+            else:
+                for left, right in booklet_sides(len(pages)):
+                    add_page(self.sheet(pages[left - 1], pages[right - 1]))
             save(filename, canvas)
 
         doc.addPage, doc.SaveToFile = keep, save_sheets
