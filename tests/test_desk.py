@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import logging
@@ -57,7 +58,7 @@ def test_page_shows_the_form_with_labels_and_every_choosable_section(client, gui
     r = client.get("/")
     assert r.status_code == 200
     html = r.text
-    assert "<h1>Stage IV Mesothelioma</h1>" in html
+    assert '<h1 lang="en-US">Stage IV Mesothelioma</h1>' in html
     for field in ("f-for", "f-advocate", "f-note"):
         assert f'<label for="{field}">' in html and f'id="{field}"' in html
     choosable = [s for s in guide_model.sections if s.id not in ("glossary", "references")]
@@ -316,14 +317,14 @@ def test_content_errors_show_on_the_page_and_edits_show_without_a_restart(shared
     try:
         guide_yaml.write_text(good.replace("title: Stage IV Mesothelioma", "title: [broken"), encoding="utf-8")
         page = c.get("/", headers=auth)
-        assert page.status_code == 503 and "The guide's content has errors" in page.text
+        assert page.status_code == 503 and "The guide's content has errors" in html.unescape(page.text)
         assert "guide.yaml:2: YAML syntax error at column 9" in page.text and "<form" not in page.text
         assert c.get("/healthz", headers=auth).status_code == 503
         assert c.post("/api/guide", json={}, headers=auth).json()["errors"][0]["field"] == "content"
         guide_yaml.write_text(good.replace("title: Stage IV Mesothelioma", "title: Stage IV Mesothelioma Today"),
                               encoding="utf-8")
         page = c.get("/", headers=auth)
-        assert page.status_code == 200 and "<h1>Stage IV Mesothelioma Today</h1>" in page.text
+        assert page.status_code == 200 and '<h1 lang="en-US">Stage IV Mesothelioma Today</h1>' in page.text
         pdf = c.post("/api/guide", json={"sections": ["symptoms"]}, headers=auth)
         assert squash("Stage IV Mesothelioma Today") in squash(pdf_text(pdf.content)[0])
     finally:

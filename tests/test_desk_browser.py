@@ -132,6 +132,42 @@ def test_errors_are_announced_and_pass_axe(desk, browser):
     context.close()
 
 
+def test_a_spanish_speaking_advocate_switches_the_page_and_prints_the_spanish_guide(desk, browser, shots):
+    from pypdf import PdfReader
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    captured: list[bytes] = []
+
+    def keep_pdf(route):
+        response = route.fetch()
+        captured.append(response.body())
+        route.fulfill(response=response)
+
+    context.route("**/guide.pdf", keep_pdf)
+    page = context.new_page()
+    page.goto(desk.url + "/")
+    page.get_by_role("link", name="Español").click()
+    page.wait_for_url("**/?lang=es")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.get_by_label("Español").is_checked()  # the guide in the page's language, to begin with
+    sync_api.expect(page.locator("#pages")).to_have_text(re.compile(r"Esta copia: \d+ páginas\."), timeout=20_000)
+    page.get_by_label("Preparado para").fill(NAME)
+    page.get_by_label("Letra grande (18 puntos o más)").check()
+    page.wait_for_selector('#pages[data-state="done"]', timeout=20_000)
+    shown = int(re.search(r"(\d+) páginas", page.locator("#pages").inner_text()).group(1))
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / "desk-spanish.png"))
+    assert axe_violations(page) == []
+    with context.expect_page() as popup:
+        page.get_by_role("button", name="Ver").click()
+    popup.value.wait_for_load_state()
+    reader = PdfReader(io.BytesIO(captured[0]))
+    assert len(reader.pages) == shown
+    assert "".join(f"Preparado para {NAME}".split()) in "".join(reader.pages[0].extract_text().split())
+    assert reader.trailer["/Root"]["/Lang"] == "es-US"
+    context.close()
+
+
 @pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
 def test_text_is_at_least_18_px(desk, browser, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})

@@ -96,8 +96,7 @@ def test_combination_large_print_a4_three_sections_named_copy():
 def test_sections_copy_lists_only_cited_references_with_source_numbers():
     r = reader(BuildOptions(sections=("chemotherapy",)))
     text = "\n".join(p.extract_text() for p in r.pages)
-    assert "8.\u00a0\u00a0American Cancer Society. (2015, May 18). Chemotherapy" in text or \
-           "8.  American Cancer Society. (2015, May 18). Chemotherapy" in text
+    assert "\n8. American Cancer Society. (2015, May 18). Chemotherapy" in text
     assert "Pass, H., Vogelzang" not in text  # reference 1 is not cited by this section
     assert "9." in text and "12." in text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import io
 
 import pytest
@@ -42,7 +44,7 @@ def test_the_guide_holds_every_symptom_term_regimen_and_reference(default_reader
     for row in guide_model.regimens():
         assert " ".join(row.regimen.split()) in flat.replace("- ", "")
     for n in range(1, 15):
-        assert f"{n}.\u00a0\u00a0" in text or f"{n}.  " in text
+        assert re.search(rf"(^|\n){n}\.\s+\S", text), n  # each number opens its entry's first line
     assert len(guide_model.references) == 14
 
 

@@ -4,6 +4,8 @@ and verifies, in the standard, large-print and A4 editions."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import re
 
 import pytest
@@ -193,3 +195,31 @@ def test_the_desk_takes_a_language_field(tmp_path):
     assert report.ok, [line for line in report.lines() if not line.startswith("PASS")]
     assert "Página 2 de" in _text(r.content)[1][1]
     assert "Page 2 of" in _text(english.content)[1][1]
+
+
+@pytest.mark.parametrize("word,count", [
+    ("amigo", 3), ("ahora", 3), ("cisplatino", 4), ("aeropuerto", 5), ("mesotelioma", 5), ("quimioterapia", 5),
+    ("día", 2), ("país", 2), ("Raúl", 2), ("guerra", 2), ("pingüino", 3), ("leer", 2), ("muy", 1), ("y", 1),
+    ("pleural", 2), ("ciudad", 2), ("oncólogo", 4),
+])
+def test_spanish_syllables_are_the_vowel_nuclei(word, count):
+    from guide.content._advice import spanish_syllables
+
+    assert spanish_syllables(word) == count
+
+
+def test_spanish_is_graded_with_crawford_and_english_with_flesch_kincaid():
+    from guide.content import grade
+
+    text = ["El mesotelioma es un cáncer poco común.", "Los médicos pueden ofrecerle tratamientos."]
+    es = grade(text, "es-US")
+    assert (es.words, es.sentences, es.syllables, es.formula) == (12, 2, 28, "Crawford")
+    assert es.value == pytest.approx(-0.205 * 100 * 2 / 12 + 0.049 * 100 * 28 / 12 - 3.407)
+    en = grade(["The doctor can offer treatment."], "en-US")
+    assert en.formula == "Flesch\u2013Kincaid" and (es + es).language == "es"
+
+
+def test_check_names_the_formula_it_grades_with():
+    r = subprocess.run([sys.executable, "-m", "guide", "check", "--language", "es"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "reading grade (Crawford) of the whole guide:" in r.stdout

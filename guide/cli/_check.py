@@ -17,8 +17,13 @@ def add_arguments(p) -> None:
                    help="also compare the paired edition <content>/LANG/ with the content folder: the same "
                         "sections, checklist items, terms, references and citations, every number and drug "
                         "(each mismatch located in the translated file)")
+    p.add_argument("--layout", action="store_true",
+                   help="also print a layout report of the Letter and A4, standard and large-print editions: each "
+                        "page's lines of text and how far down it is filled, pages with three lines or fewer and "
+                        "pages under half full flagged")
     p.add_argument("--grade-target", type=float, default=8.0, metavar="GRADE",
-                   help="warn about sections whose reading grade (Flesch-Kincaid) is above this (default 8)")
+                   help="warn about sections whose reading grade (Flesch-Kincaid; Crawford for Spanish) is above this "
+                        "(default 8)")
 
 
 def run(args) -> int:
@@ -46,10 +51,10 @@ def run(args) -> int:
         print(format_warning(w), file=sys.stderr)
     sys.stderr.flush()
     n = sum(1 for _ in guide.all_sections())
-    whole = sum((g.grade for g in grades), grade([]))
+    whole = sum((g.grade for g in grades), grade([], guide.language))
     print(f"content OK: {n} sections, {len(guide.glossary)} glossary terms, {len(guide.references)} references")
     over = sum(1 for g in grades if g.grade.value > target)
-    print(f"reading grade (Flesch–Kincaid) of the whole guide: {whole.value:.1f}; target {target:g}; "
+    print(f"reading grade ({whole.formula}) of the whole guide: {whole.value:.1f}; target {target:g}; "
           f"{over} of {len(grades)} sections above it")
     info = uncited_info(guide, cited)
     if info:
@@ -58,7 +63,21 @@ def run(args) -> int:
         print(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}; warnings do not stop a build")
     if args.pemat:
         print("\n".join(pemat(guide, grades).lines()))
+    if args.layout:
+        _layout(guide)
     return 0
+
+
+def _layout(guide) -> None:
+    """The layout report of the four whole-guide editions (advice: it never changes the exit code)."""
+    from ..layout import EDITIONS, edition_report
+
+    flagged = 0
+    for name, options in EDITIONS:
+        report = edition_report(guide, options, name)
+        print("\n".join(report.lines_out()))
+        flagged += len(report.flagged)
+    print(f"layout: {flagged} flagged page{'s' if flagged != 1 else ''} in {len(EDITIONS)} editions")
 
 
 def _pair(args, original) -> None:

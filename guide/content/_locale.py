@@ -41,6 +41,7 @@ class Locale:
     language: str                 # its locale file: es
     words: dict[str, str] = field(hash=False)
     drugs: dict[str, str] = field(hash=False, default_factory=dict)  # English name -> this language's form
+    desk: dict[str, str] = field(hash=False, default_factory=dict)   # the advocate desk's page words
 
     @property
     def babel(self) -> str:
@@ -50,6 +51,10 @@ class Locale:
     def __call__(self, key: str, **values) -> str:
         """The words for ``key`` with its placeholders filled: loc('page_n_of_m', n=2, m=20)."""
         return self.words[key].format(**values) if values else self.words[key]
+
+    def desk_words(self, key: str, **values) -> str:
+        """The advocate desk's words for ``key`` (the locale file's ``desk`` group)."""
+        return self.desk[key].format(**values) if values else self.desk[key]
 
     def date(self, day: dt.date) -> str:
         """A date as the guide prints it: November 27, 2026 / 27 de noviembre de 2026."""
@@ -97,35 +102,59 @@ def locale_for(tag: str) -> Locale:
         raise ContentError([Problem(str(locales_folder() / f"{lang}.yaml"), 0, "",
                                     f"no interface words for language {tag!r}; the guide has "
                                     + ", ".join(available()))])
-    words, drugs = _read(lang)
-    return Locale(tag, lang, words, drugs)
+    words, drugs, desk = _read(lang)
+    return Locale(tag, lang, words, drugs, desk)
 
 
 def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+GROUPS = ("words", "desk")  # the guide's interface words; the advocate desk's page
+
+
 @lru_cache(maxsize=None)
-def _read(lang: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Read and check one locale file (once per process)."""
+def _read(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Read and check one locale file (once per process): its words, drugs and desk words."""
     path = locales_folder() / f"{lang}.yaml"
     shown = f"guide/locales/{lang}.yaml"
     raw = load_file(path, shown)
     problems: list[Problem] = []
-    reference = _read(REFERENCE)[0] if lang != REFERENCE else None
+    reference = _read(REFERENCE) if lang != REFERENCE else None
     if not isinstance(raw, dict):
         raise ContentError([Problem(shown, line_of(raw), "", "must be a mapping with 'words'")])
     for key in raw:
-        if key not in ("words", "drugs"):
+        if key not in (*GROUPS, "drugs"):
             problems.append(Problem(shown, line_of(raw, key), str(key), "unknown key; a locale file has "
-                                                                         "'words' and 'drugs'"))
-    words = raw.get("words")
+                                                                         "'words', 'desk' and 'drugs'"))
+    groups = [_group(raw, group, shown, None if reference is None else reference[i], problems)
+              for i, group in zip((0, 2), GROUPS)]
+    drugs: dict[str, str] = {}
+    raw_drugs = raw.get("drugs", {})
+    if not isinstance(raw_drugs, dict):
+        problems.append(Problem(shown, line_of(raw, "drugs"), "drugs", "must be a mapping of English name: form"))
+    else:
+        for name, form in raw_drugs.items():
+            if not isinstance(form, str) or not re.match(r"^\w[\w -]*$", form):
+                problems.append(Problem(shown, line_of(raw_drugs, name), f"drugs.{name}",
+                                        f"must be a drug name, not {quoted(form)}"))
+            else:
+                drugs[str(name).lower()] = form
+    if problems:
+        raise ContentError(problems)
+    return groups[0], drugs, groups[1]
+
+
+def _group(raw: dict, group: str, shown: str, reference: dict[str, str] | None,
+           problems: list[Problem]) -> dict[str, str]:
+    """One mapping of key: text, checked against the same group of en.yaml (keys and placeholders)."""
+    words = raw.get(group)
     if not isinstance(words, dict):
-        problems.append(Problem(shown, line_of(raw, "words"), "words", "must be a mapping of key: text"))
-        words = {}
+        problems.append(Problem(shown, line_of(raw, group), group, "must be a mapping of key: text"))
+        return {}
     out: dict[str, str] = {}
     for key, text in words.items():
-        path_ = f"words.{key}"
+        path_ = f"{group}.{key}"
         if not isinstance(text, str) or not text.strip():
             problems.append(Problem(shown, line_of(words, key), path_, f"must be text, not {quoted(text)}"))
             continue
@@ -149,19 +178,6 @@ def _read(lang: str) -> tuple[dict[str, str], dict[str, str]]:
         out[str(key)] = text
     for key in reference or ():
         if key not in words:
-            problems.append(Problem(shown, line_of(raw, "words"), f"words.{key}",
+            problems.append(Problem(shown, line_of(raw, group), f"{group}.{key}",
                                     f"missing (every locale needs each key of {REFERENCE}.yaml)"))
-    drugs: dict[str, str] = {}
-    raw_drugs = raw.get("drugs", {})
-    if not isinstance(raw_drugs, dict):
-        problems.append(Problem(shown, line_of(raw, "drugs"), "drugs", "must be a mapping of English name: form"))
-    else:
-        for name, form in raw_drugs.items():
-            if not isinstance(form, str) or not re.match(r"^\w[\w -]*$", form):
-                problems.append(Problem(shown, line_of(raw_drugs, name), f"drugs.{name}",
-                                        f"must be a drug name, not {quoted(form)}"))
-            else:
-                drugs[str(name).lower()] = form
-    if problems:
-        raise ContentError(problems)
-    return out, drugs
+    return out

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import models as m
-from ._advice import SectionGrade, _units
+from ._advice import FORMULAS, SectionGrade, _units
 
 U, A = "understandability", "actionability"
 
@@ -103,7 +103,8 @@ class PematReport:
                 if r.domain == domain:
                     out.append(f"  {r.number:>2} [{r.verdict}] {r.text}")
                     out.append(f"       {r.evidence}")
-        out.append("Reading grade (Flesch\u2013Kincaid) by section:")
+        formula = self.grades[0].grade.formula if self.grades else FORMULAS["en"]
+        out.append(f"Reading grade ({formula}) by section:")
         for g in self.grades:
             out.append(f"  {g.grade.value:5.1f}  {g.section.id} ({g.grade.words} words)")
         return out

@@ -105,13 +105,14 @@ class Desk:
             self._warming = asyncio.create_task(self._count_whole_editions())
 
     async def _count_whole_editions(self) -> None:
-        loaded = self.watch.current()
-        if not loaded.ok:
-            return
         try:  # one at a time: the other workers stay free for the first family's copy
-            for lp in (False, True):
-                for p in ("letter", "a4"):
-                    await self.page_count(loaded, BuildOptions(paper=p, large_print=lp))
+            for watch, folder in self.editions.values() or [(self.watch, None)]:
+                loaded = watch.current()
+                if not loaded.ok:
+                    continue
+                for lp in (False, True):
+                    for p in ("letter", "a4"):
+                        await self.page_count(loaded, BuildOptions(paper=p, large_print=lp), folder)
         except Exception as exc:  # a count is a convenience: the page says "not counted yet"
             log.warning("could not count pages at start: %s", type(exc).__name__)
 

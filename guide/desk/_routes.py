@@ -17,6 +17,7 @@ from ._desk import MAX_BODY, BuildFailed, Desk, download_name
 from ._fields import FIELDS, FieldError, choosable, parse_fields
 from ._pool import Busy
 from ._security import COOKIE
+from ._ui import language_choices, page_language, page_words
 
 RETRY_AFTER = "2"
 
@@ -112,20 +113,23 @@ async def api_guide(request: Request) -> Response:
 async def api_pages(request: Request) -> JSONResponse:
     """GET /api/pages?paper=a4&large_print=true&sections=a&sections=b -> {"pages": N} from a real layout."""
     desk = desk_of(request)
-    loaded = desk.watch.current()
+    q = request.query_params
+    edition = desk.edition(q.get("language"))
+    if edition is None:
+        return api_errors(422, [_no_language(desk, q.get("language"))])
+    loaded = edition[0].current()
     if not loaded.ok:
         return _content_down(loaded)
-    q = request.query_params
     raw: dict[str, object] = {k: q[k] for k in ("paper", "large_print") if k in q}
     if "sections" in q:
         raw["sections"] = q.getlist("sections")
-    unknown = [k for k in q if k not in ("paper", "large_print", "sections")]
+    unknown = [k for k in q if k not in ("paper", "large_print", "sections", "language")]
     options, errors = parse_fields(raw, loaded.guide, form=True)
     errors += [FieldError(k, "not a page-count field") for k in unknown]
     if errors:
         return api_errors(422, errors)
     try:
-        pages = await desk.page_count(loaded, options)
+        pages = await desk.page_count(loaded, options, edition[1])
     except Busy:
         return api_errors(503, [FieldError("", "busy; try again shortly")], **{"retry-after": RETRY_AFTER})
     except BuildFailed as exc:
@@ -136,29 +140,45 @@ async def api_pages(request: Request) -> JSONResponse:
 # ---- the page and its form ---------------------------------------------------------------
 
 
+WHOLE = (("ed_letter", "letter", False), ("ed_letter_large", "letter", True),
+         ("ed_a4", "a4", False), ("ed_a4_large", "a4", True))
+
+
 def render_page(request: Request, values: dict | None = None, errors: list[FieldError] = (),
-                status: int = 200, notice: str | None = None, pages: int | None = None) -> Response:
+                status: int = 200, notice: str | None = None, pages: int | None = None,
+                ui: str | None = None) -> Response:
+    """The desk page in the advocate's language ``ui``, showing the guide edition in the form's language."""
     desk = desk_of(request)
-    loaded = desk.watch.current()
-    ctx: dict = {"loaded": loaded, "errors": {}, "notice": notice, "csrf": desk.guard.csrf, "pages": pages}
+    ui = ui or page_language(request.query_params.get("lang"), request.headers.get("accept-language", ""))
+    words = page_words(ui)
+    values = dict(values or {})
+    # the guide's language: as chosen on the form, else the page's own when the desk has that edition
+    if not values.get("language") or desk.edition(values["language"]) is None:
+        values["language"] = next((tag for tag in desk.editions if tag.split("-")[0].lower() == ui),
+                                  next(iter(desk.editions), ""))
+    found = desk.edition(values["language"]) or (desk.watch, None)
+    loaded = found[0].current()
+    ctx: dict = {"loaded": loaded, "errors": {}, "notice": notice, "csrf": desk.guard.csrf, "pages": pages,
+                 "t": words.desk_words, "ui": ui, "ui_choices": language_choices()}
     if loaded.ok:
         g = loaded.guide
         sections = choosable(g)
         v = {"paper": "letter", "large_print": False, "sections": [s.id for s in sections],
-             "for": "", "advocate": "", "note": "", **(values or {})}
+             "for": "", "advocate": "", "note": "", **values}
         chosen = BuildOptions(paper=v["paper"] if v["paper"] in ("letter", "a4") else "letter",
                               large_print=bool(v["large_print"]))
-        whole = [(label, desk.known_count(loaded, BuildOptions(paper=p, large_print=lp)))
-                 for label, p, lp in (("Letter", "letter", False), ("Letter, large print", "letter", True),
-                                      ("A4", "a4", False), ("A4, large print", "a4", True))]
+        whole = [(words.desk_words(label), desk.known_count(loaded, BuildOptions(paper=p, large_print=lp)))
+                 for label, p, lp in WHOLE]
         if pages is None and set(v["sections"]) == {s.id for s in sections}:
             pages = desk.known_count(loaded, chosen)
         by_field: dict[str, list[str]] = {}
         for e in errors:
             by_field.setdefault(e.field, []).append(e.message)
         back = [s.title for s in g.sections if s not in sections]
+        guide_languages = [(tag, page_words(tag.split("-")[0]).desk_words("language_self"))
+                           for tag in desk.editions]
         ctx.update(guide=g, sections=sections, back=back, v=v, errors=by_field, whole=whole, pages=pages,
-                   error_list=list(errors))
+                   error_list=list(errors), guide_languages=guide_languages)
     templates = request.app.state.templates
     return templates.TemplateResponse(request, "desk.html", ctx, status_code=status if loaded.ok else 503)
 
@@ -170,7 +190,8 @@ async def page(request: Request) -> Response:
 def _form_values(form) -> dict:
     return {"paper": form.get("paper", "letter"), "large_print": form.get("large_print", "") != "",
             "sections": form.getlist("sections"), "for": form.get("for", ""),
-            "advocate": form.get("advocate", ""), "note": form.get("note", "")}
+            "advocate": form.get("advocate", ""), "note": form.get("note", ""),
+            "language": form.get("language", "")}
 
 
 async def guide_form(request: Request) -> Response:
@@ -179,39 +200,41 @@ async def guide_form(request: Request) -> Response:
     try:
         body = await read_body(request)
     except TooLarge:
-        return render_page(request, errors=[FieldError("form", f"The form is larger than {MAX_BODY // 1024} KB.")],
+        words = page_words(page_language(request.query_params.get("lang"),
+                                         request.headers.get("accept-language", "")))
+        return render_page(request, errors=[FieldError("form", words.desk_words("too_large", kb=MAX_BODY // 1024))],
                            status=413)
     form = await _replayed(request, body).form()
+    ui = page_language(form.get("ui"), request.headers.get("accept-language", ""))
+    words = page_words(ui)
     if request.scope["state"].get("auth") == "cookie" and not desk.guard.csrf_ok(form.get("csrf")):
-        return render_page(request, errors=[FieldError("form", "The form has expired: please fill it in again.")],
-                           status=403)
+        return render_page(request, errors=[FieldError("form", words.desk_words("expired"))], status=403, ui=ui)
     values = _form_values(form)
-    extra = [k for k in form if k not in (*FIELDS, "csrf", "action")]
+    extra = [k for k in form if k not in (*FIELDS, "csrf", "action", "ui")]
     edition = desk.edition(form.get("language"))
     if edition is None:
-        return render_page(request, values, [_no_language(desk, form.get("language"))], status=422)
+        return render_page(request, values, [_no_language(desk, form.get("language"))], status=422, ui=ui)
     loaded = edition[0].current()
     if not loaded.ok:
-        return render_page(request)
+        return render_page(request, values, ui=ui)
     options, errors = parse_fields(values, loaded.guide, form=True)
     errors += [FieldError(k, "is not a field of this form") for k in extra]
     action = form.get("action", "preview")
     if action not in ("preview", "download", "count"):
         errors.append(FieldError("action", "must be preview, download or count"))
     if errors:
-        return render_page(request, values, errors, status=422)
+        return render_page(request, values, errors, status=422, ui=ui)
     try:
         if action == "count":
             pages = await desk.page_count(loaded, options, edition[1])
-            return render_page(request, values, pages=pages)
+            return render_page(request, values, pages=pages, ui=ui)
         pdf, pages = await desk.build(loaded, options, edition[1])
     except Busy:
-        resp = render_page(request, values, status=503,
-                           notice="Every build worker is busy. Please press the button again in a moment.")
+        resp = render_page(request, values, status=503, notice=words.desk_words("busy"), ui=ui)
         resp.headers["retry-after"] = RETRY_AFTER
         return resp
     except BuildFailed as exc:
-        return render_page(request, values, [FieldError("form", p) for p in exc.problems], status=503)
+        return render_page(request, values, [FieldError("form", p) for p in exc.problems], status=503, ui=ui)
     return pdf_response(desk, loaded.guide, options, pdf, pages, action)
 
 
@@ -241,6 +264,8 @@ async def signin(request: Request) -> Response:
     templates = request.app.state.templates
     if not desk.guard.on:
         return RedirectResponse("/", status_code=303)
+    ui = page_language(request.query_params.get("lang"), request.headers.get("accept-language", ""))
+    words = page_words(ui)
     error = None
     if request.method == "POST":
         try:
@@ -249,10 +274,12 @@ async def signin(request: Request) -> Response:
             body = b""
         form = await _replayed(request, body).form()
         if desk.guard.check_token(str(form.get("token", ""))):
-            resp = RedirectResponse("/", status_code=303)
+            resp = RedirectResponse(f"/?lang={ui}", status_code=303)
             resp.set_cookie(COOKIE, desk.guard.session, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https", path="/")
             return resp
-        error = "That token is not right. Ask whoever set up this desk for the token."
-    return templates.TemplateResponse(request, "signin.html", {"error": error},
+        error = words.desk_words("token_wrong")
+    return templates.TemplateResponse(request, "signin.html",
+                                      {"error": error, "t": words.desk_words, "ui": ui, "ui_choices": language_choices(),
+                                       "here": "/signin"},
                                       status_code=401 if error else 200)

@@ -15,6 +15,7 @@ from ..content import BuildOptions, escape
 from ..content import models as m
 from ._fallback import fallback_markup
 from ._flowables import Checkbox, Panel, PassState, with_role
+from ._keep import KeptTable, opening_height
 from ._theme import Theme, variant
 from ._words import evidence_label, needs_not_reported, not_reported, words
 
@@ -121,10 +122,12 @@ def bullets(block: m.BulletList, ctx: Ctx) -> list:
 
 def stack_height(flowables: list, width: float) -> float:
     """Height a list of flowables needs in a frame of this width (spacing included)."""
+    from ._keep import measure, space_before
+
     total = 0.0
     for f in flowables:
-        _, h = f.wrap(width, 1e6)
-        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+        _, h = measure(f, width, 1e6)
+        total += h + space_before(f) + f.getSpaceAfter()
     return total
 
 
@@ -149,7 +152,7 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
             row.append("")
         rows.append(row)
     widths = [box_col, text_w] + ([notes_w] if block.notes else [])
-    table = Table(rows, colWidths=widths, repeatRows=1 if block.notes else 0, splitInRow=1, hAlign="LEFT")
+    table = KeptTable(rows, colWidths=widths, repeatRows=1 if block.notes else 0, splitInRow=1, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), t.font, s.body),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -168,19 +171,18 @@ def checklist(block: m.Checklist, ctx: Ctx) -> list:
     head: list = [title]
     if block.intro:
         head.append(para(markup(block.intro, ctx), t.style("body")))
-    # a checklist never splits from its heading: keep heading, intro and first rows together
-    # The whole checklist moves to the next page when it would fit there but not here; one
-    # longer than a page starts where its heading and first three rows fit.
+    # a checklist never splits from its heading: heading, intro and its opening rows start a page
+    # together; the table then splits with two rows or more on each side (KeptTable), the header
+    # row repeated
     heads = stack_height(head, t.frame_width)
-    _, whole = table.wrap(t.frame_width, t.frame_height * 100)
+    table.wrap(t.frame_width, t.frame_height * 100)
     rows = table._rowHeights
     if max(rows, default=0) <= t.frame_height / 3:
         # an item splits between pages only when it must: split, its words would run on under the
         # repeated header row of the next page (a long Spanish item in large print did)
         table.splitInRow = 0
-    first = sum(rows[: 4 if block.notes else 3])
-    need = heads + (whole if heads + whole <= t.frame_height else first)
-    return [CondPageBreak(need), *head, table, Spacer(1, s.body)]
+    need = heads + opening_height(table, t.frame_width, t.frame_height)
+    return [CondPageBreak(min(need, t.frame_height)), *head, table, Spacer(1, s.body)]
 
 
 def callout(block: m.Callout, ctx: Ctx) -> list:
@@ -216,7 +218,7 @@ def regimens(block: m.RegimenTable, ctx: Ctx) -> list:
             para(escape(evidence_label(ctx.guide, r)), cell, "TD"),
             para(f"[{refs}]", cell, "TD"),
         ])
-    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table = KeptTable(rows, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
         ("TEXTCOLOR", (0, 1), (-1, -1), t.colour("text")),
@@ -297,7 +299,7 @@ def regimen_cards(block: m.RegimenTable, ctx: Ctx) -> list:
         ]
         card = [[para(escape(r.regimen), t.style("callout_title"), block_heading(ctx))]]
         card += [[para(f"<b>{escape(loc(k))}:</b> {v}", variant(body, spaceAfter=0), "P")] for k, v in lines]
-        table = Table(card, colWidths=[t.frame_width], hAlign="LEFT", splitInRow=1)
+        table = KeptTable(card, colWidths=[t.frame_width], hAlign="LEFT", splitInRow=1)
         table.setStyle(TableStyle([
             ("FONT", (0, 0), (-1, -1), t.font, t.sizes.body),
             ("BOX", (0, 0), (-1, -1), 1.5, t.colour("primary")),
@@ -321,9 +323,16 @@ def glossary(block: m.GlossaryList, ctx: Ctx) -> list:
 
 
 def references(block: m.ReferenceList, ctx: Ctx) -> list:
+    """The numbered list: each number in a column as wide as the widest one, so every entry's text,
+    first line and wrapped lines alike, starts at one x whether its number is 9. or 10."""
     t = ctx.theme
-    return [para(f'<a name="ref-{r.number}"/>{r.number}.\u00a0\u00a0{escape(r.text)}', t.style("reference"), "BibEntry")
-            for r in ctx.guide.references]
+    base = t.style("reference")
+    refs = ctx.guide.references
+    widest = max((stringWidth(f"{r.number}.", base.fontName, base.fontSize) for r in refs), default=0)
+    style = variant(base, leftIndent=widest + base.fontSize * 0.6, firstLineIndent=0, bulletIndent=0,
+                    bulletFontName=base.fontName, bulletFontSize=base.fontSize)
+    return [para(f'<a name="ref-{r.number}"/><bullet>{r.number}.</bullet>{escape(r.text)}', style, "BibEntry")
+            for r in refs]
 
 
 RENDERERS = {

@@ -297,6 +297,7 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     from ._blocks import Ctx, render_block
     from ._story import section_key
 
+    story = [f for f in story if not getattr(f, "inserted_keep", False)]  # breaks the keep rules added
     index = next((i for i, f in enumerate(story) if f is flowable), None)
     if index is None:
         return "a block"

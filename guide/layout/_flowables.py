@@ -11,6 +11,8 @@ from ._fallback import fallback_markup
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import IndexingFlowable
 
+from ._keep import BalancedSplit
+
 
 def with_role(flowable: Flowable, role: str, **info) -> Flowable:
     """Mark a flowable with its structural role (and extra facts such as a heading's key)."""
@@ -60,9 +62,14 @@ class PassState(IndexingFlowable):
 
 
 class ContentsLine(Flowable):
-    """One contents entry: the title, a dotted leader and the page number, all one link."""
+    """One contents entry: the title, a dotted leader and the page number, all one link.
 
-    def __init__(self, text: str, key: str, level: int, style, state: PassState, indent: float):
+    The numbers stand right-aligned in a column as wide as the widest page number the guide can
+    have; every leader ends a space before that column, so the dots never touch a number and end
+    at one x. The title's own style sets its indents (a wrapped title hangs under its first word).
+    """
+
+    def __init__(self, text: str, key: str, level: int, style, state: PassState, indent: float = 0.0):
         super().__init__()
         self.key, self.level, self.style, self.state = key, level, style, state
         self.indent = indent
@@ -74,16 +81,26 @@ class ContentsLine(Flowable):
     def page_label(self) -> str:
         return str(self.state.pages.get(self.key, 0) or "")
 
+    def _column(self) -> float:
+        """The number column: as wide as the widest number of the guide's page count (at least two digits)."""
+        digits = max(2, len(str(self.state.total or 0)))
+        return stringWidth("0" * digits, self.style.fontName, self.style.fontSize)
+
     def wrap(self, availWidth, availHeight):
         self.avail = availWidth
-        self.num_w = stringWidth("000", self.style.fontName, self.style.fontSize) + 6
-        _, h = self.para.wrap(availWidth - self.indent - self.num_w, availHeight)
+        self.space = stringWidth(" ", self.style.fontName, self.style.fontSize) * 2
+        self.num_w = self._column() + 2 * self.space  # the column and a gap each side of the leader's end
+        self.para_w = availWidth - self.indent - self.num_w
+        _, h = self.para.wrap(self.para_w, availHeight)
         self.height = h
         self.width = availWidth
         return availWidth, h
 
     def getSpaceAfter(self):
         return self.style.spaceAfter
+
+    def report_lines(self) -> int:
+        return len(getattr(getattr(self.para, "blPara", None), "lines", ())) or 1
 
     def draw(self) -> None:
         c = self.canv
@@ -98,11 +115,9 @@ class ContentsLine(Flowable):
         c.setFillColor(st.textColor)
         # a leading space (invisible when right-aligned) keeps title and number apart for text readers
         c.drawRightString(self.avail, baseline, f" {label}")
-        # dotted leader from the end of the last line to the number
-        last_w = self._last_line_width()
-        x0 = self.indent + last_w + 6
-        x1 = self.avail - stringWidth(label or "0", st.fontName, st.fontSize) - 6
-        if x1 > x0:
+        # dotted leader from a space after the title's last line to a space before the number column
+        x0, x1 = self.leader()
+        if x1 - x0 > self.space:
             c.setStrokeColor(st.textColor)
             c.setLineWidth(1)
             c.setDash(1, 4)
@@ -110,13 +125,19 @@ class ContentsLine(Flowable):
         c.restoreState()
         c.linkRect("", self.key, (0, 0, self.avail, self.height), relative=1, thickness=0)
 
-    def _last_line_width(self) -> float:
+    def leader(self) -> tuple[float, float]:
+        """Where the dotted leader starts and ends (after wrap): a space after the title, a space before
+        the number column."""
+        return self.indent + self._last_line_end() + self.space, self.avail - self._column() - self.space
+
+    def _last_line_end(self) -> float:
+        """Where the title's last line ends, from the paragraph's left edge."""
         lines = getattr(self.para.blPara, "lines", [])
         if not lines:
             return 0
         last = lines[-1]
         extra = last.extraSpace if hasattr(last, "extraSpace") else last[0]
-        return self.avail - self.indent - self.num_w - extra
+        return self.para_w - extra
 
 
 class Checkbox(Flowable):
@@ -169,7 +190,7 @@ def _between(above: Flowable, below: Flowable) -> float:
     return max(above.getSpaceAfter(), below.getSpaceBefore())
 
 
-class Panel(Flowable):
+class Panel(BalancedSplit, Flowable):
     """Flowables on a tinted panel with a coloured bar at the left (callouts).
 
     Unlike a one-column Table it splits inside its contents, page after page, so a long
@@ -197,7 +218,18 @@ class Panel(Flowable):
         self.width, self.height = availWidth, body + 2 * self.padding
         return self.width, self.height
 
-    def split(self, availWidth, availHeight):
+    def opening_height(self, width: float, frame_height: float) -> float:
+        """The panel's padding, its first child (the title) and the opening of the second."""
+        from ._keep import measure, opening_height, space_before
+
+        inner = self._inner(width)
+        need = 2 * self.padding
+        for i, f in enumerate(self.content[:2]):
+            gap = max(self.content[i - 1].getSpaceAfter(), space_before(f)) if i else 0.0
+            need += gap + (measure(f, inner, frame_height)[1] if i == 0 else opening_height(f, inner, frame_height))
+        return need
+
+    def raw_split(self, availWidth, availHeight):
         """Fill this page with whole children, then with the part of the next one that fits."""
         inner = self._inner(availWidth)
         room = availHeight - 2 * self.padding

@@ -43,7 +43,11 @@ class PlanFrame(Frame):
         own = vars(flowable).get("drawOn")
         flowable.drawOn = _no_draw
         try:
-            return super()._add(flowable, canv, trySplit)
+            placed = super()._add(flowable, canv, trySplit)
+            recorder = getattr(canv, "layout_recorder", None)
+            if placed and recorder is not None:
+                recorder.placed(canv._doctemplate, self, flowable)
+            return placed
         finally:
             if own is None:
                 del flowable.drawOn
@@ -75,7 +79,7 @@ SEEDS: dict[str, PageMap] = {}
 SEEDS_KEPT = 32
 
 
-def plan_pass(doc, story: list, state: PassState) -> None:
+def plan_pass(doc, story: list, state: PassState, canvasmaker=PlanningCanvas) -> None:
     """One planning pass: the heading pages and the page total land in ``state`` as the seed."""
     # as multiBuild does between passes: undo the edits a pass leaves on the story (ReportLab
     # marks a flowable pushed to the next page as postponed, and a postponed one that does not
@@ -84,7 +88,7 @@ def plan_pass(doc, story: list, state: PassState) -> None:
     doc._doSave, doc._multiBuildEdits = 0, edits.append
     try:
         state.beforeBuild()
-        doc.build(story[:], canvasmaker=PlanningCanvas)
+        doc.build(story[:], canvasmaker=canvasmaker)
         state.afterBuild()
     finally:
         del doc._multiBuildEdits

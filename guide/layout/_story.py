@@ -11,6 +11,7 @@ from ..content import BuildOptions, escape
 from ..content import models as m
 from ._blocks import Ctx, heading, keep_last_word, markup, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
+from ._keep import keep_with_next
 from ._note import note_flowables
 from ._theme import Theme, variant
 from ._words import words, review_about, review_lines, sources_label, translation_about, translation_notice
@@ -88,18 +89,41 @@ def cover_low_height(t: Theme) -> float:
     return t.height - t.height * 0.52 - t.margin_bottom - t.sizes.body * 2
 
 
-def contents(ctx: Ctx) -> list:
+def contents(ctx: Ctx, above: float = 0.0) -> list:
+    """The contents page: one entry per section and subsection, page numbers in a right-aligned column.
+
+    ``above`` is the height already used on the page (the advocate's note). A contents that would
+    spill over by a little is tightened (less space between entries, never below none); one that
+    still spills keeps its last two entries together, so the next page never holds one line.
+    """
     t = ctx.theme
-    out: list = [with_role(Paragraph(escape(ctx.loc("contents")), t.style("h1")), "H1")]
+    title = with_role(Paragraph(escape(ctx.loc("contents")), t.style("h1")), "H1")
+    entries = []
+    hang = t.sizes.body * 1.2  # a wrapped title's later lines stand in from its first
     for level, section in ctx.guide.all_sections():
         if level > 1:
             continue
         style = t.style("toc1" if level == 0 else "toc2")
         if level == 0:
             style = variant(style, fontName=t.bold)
-        out.append(ContentsLine(escape(section.title), section_key(section), level, style, ctx.state,
-                                indent=style.leftIndent))
-    return out
+        style = variant(style, leftIndent=style.leftIndent + hang, firstLineIndent=-hang)
+        entries.append((level, section, style))
+
+    def make(squeeze: float) -> list:
+        return [ContentsLine(escape(section.title), section_key(section), level,
+                             variant(style, spaceAfter=style.spaceAfter * squeeze), ctx.state,
+                             indent=0) for level, section, style in entries]
+
+    room = t.frame_height - above
+    lines = make(1.0)
+    used = stack_height([title, *lines], t.frame_width)
+    if used > room:
+        gaps = sum(line.getSpaceAfter() for line in lines)
+        if gaps and used - room <= gaps:
+            lines = make(max(0.0, 1 - (used - room) / gaps - 0.02))
+        if stack_height([title, *lines], t.frame_width) > room and len(lines) >= 2:
+            lines[-2].keepWithNext = 1  # at least two entries on the next page
+    return [title, *lines]
 
 
 def help_panel(ctx: Ctx) -> list:
@@ -145,8 +169,9 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
-    story += note_flowables(options.note, theme, words(guide)("note_title"))  # the advocate's note, above the contents
-    story += contents(ctx)
+    note = note_flowables(options.note, theme, words(guide)("note_title"))  # the advocate's note, above the contents
+    story += note
+    story += contents(ctx, stack_height(note, theme.frame_width) if note else 0.0)
     story.append(PageBreak())
     for section in guide.sections:
         story += section_flowables(section, ctx, 0)
@@ -162,7 +187,7 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     for _ in range(options.notes_pages):
         story += [PageBreak(), *notes_page(ctx)]
     story += [NextPageTemplate("back"), PageBreak(), *panel, *close]
-    return story
+    return keep_with_next(story, theme.frame_width, theme.frame_height)
 
 
 def notes_page(ctx: Ctx) -> list:

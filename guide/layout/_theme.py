@@ -203,7 +203,8 @@ def _styles(t: Theme) -> dict[str, ParagraphStyle]:
     # pages, "me-/diana" split over a page break, which reads worse than an unbroken word; large print
     # never hyphenates (RNIB/APH).
     body = ParagraphStyle("body", fontName=t.font, fontSize=s.body, leading=t.leading,
-                          textColor=text, alignment=TA_LEFT, spaceAfter=s.body * 0.75)
+                          textColor=text, alignment=TA_LEFT, spaceAfter=s.body * 0.75,
+                          allowWidows=0, allowOrphans=0)  # two lines or more on each side of a break
 
     def derive(name: str, **kw) -> ParagraphStyle:
         return ParagraphStyle(name, parent=body, **kw)

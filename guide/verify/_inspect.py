@@ -192,8 +192,17 @@ class Inspection(_PdfFile):
             k = 0
             for ref in self.guide.references:
                 key = squash(f"{ref.number}. {ref.text}")
-                at = next((j for j in range(k, len(runs)) if key.startswith(runs[j][2].key)
-                           and re.match(rf"\s*{ref.number}\.\s", runs[j][2].text)), None)
+                text = squash(ref.text)
+
+                def opens(j: int) -> bool:
+                    run = runs[j][2]
+                    if key.startswith(run.key) and re.match(rf"\s*{ref.number}\.\s", run.text):
+                        return True
+                    # the number set in its own column (a hanging indent): "9." then the text's first line
+                    return (run.text.strip() == f"{ref.number}." and j + 1 < len(runs)
+                            and bool(runs[j + 1][2].key) and text.startswith(runs[j + 1][2].key))
+
+                at = next((j for j in range(k, len(runs)) if opens(j)), None)
                 if at is not None:
                     i, _, run = runs[at]
                     out.append(Anchor("ref", str(ref.number), i, run.y, run.size))

@@ -19,6 +19,8 @@
     });
   }
   var timer = null, seq = 0;
+  var say = out.dataset;  // the page's words, in the page's language (from the locale file)
+  function pagesText(n) { return say.nPages.replace("{n}", String(n)); }
   function update() {
     out.dataset.state = "waiting";  // tests (and curious people) can tell a stale count from a fresh one
     clearTimeout(timer);
@@ -29,12 +31,14 @@
     var paper = form.querySelector('input[name="paper"]:checked');
     q.set("paper", paper ? paper.value : "letter");
     q.set("large_print", form.querySelector('input[name="large_print"]').checked ? "true" : "false");
+    var language = form.querySelector('input[name="language"]:checked');
+    if (language) q.set("language", language.value);
     var chosen = 0;
     boxes.forEach(function (x) { if (x.checked) { q.append("sections", x.value); chosen++; } });
-    if (!chosen) { out.textContent = "This copy: choose at least one section."; out.dataset.state = "done"; return; }
+    if (!chosen) { out.textContent = say.thisCopy + " " + say.choose; out.dataset.state = "done"; return; }
     var mine = ++seq;
     out.dataset.state = "counting";
-    out.textContent = "This copy: counting pages…";
+    out.textContent = say.thisCopy + " " + say.counting;
     fetch("/api/pages?" + q.toString(), {credentials: "same-origin"})
       .then(function (r) { return r.json().then(function (j) { return [r.status, j]; }); })
       .then(function (res) {
@@ -42,17 +46,18 @@
         out.dataset.state = "done";
         if (res[0] === 200) {
           var strong = document.createElement("strong");
-          strong.textContent = res[1].pages + " pages";
-          out.replaceChildren("This copy: ", strong, ".");
+          strong.textContent = pagesText(res[1].pages);
+          out.replaceChildren(say.thisCopy + " ", strong, ".");
         }
-        else out.textContent = "This copy: not counted (" + ((res[1].errors || [{}])[0].message || res[0]) + ").";
+        else out.textContent = say.thisCopy + " " + say.notCounted + " (" + ((res[1].errors || [{}])[0].message || res[0]) + ").";
       })
       .catch(function () {
-        if (mine === seq) { out.textContent = "This copy: not counted."; out.dataset.state = "done"; }
+        if (mine === seq) { out.textContent = say.thisCopy + " " + say.notCounted + "."; out.dataset.state = "done"; }
       });
   }
   form.addEventListener("change", function (ev) {
-    if (ev.target.name === "paper" || ev.target.name === "large_print" || ev.target.name === "sections") update();
+    var n = ev.target.name;
+    if (n === "paper" || n === "large_print" || n === "sections" || n === "language") update();
   });
   count();
 })();
