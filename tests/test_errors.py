@@ -441,3 +441,12 @@ def test_the_shipped_brand_colours_have_readable_contrast():
     for role in ("text", "primary"):
         for ground in ("#ffffff", brand.colours["tint"].rgb):
             assert contrast(brand.colours[role].rgb, ground) >= MIN_CONTRAST
+
+
+def test_text_of_invisible_characters_only_is_a_located_error(here):
+    """A title that is a soft hyphen alone passes a strip() test but prints nothing (the property test found it)."""
+    write_content(here, guide_yaml=GUIDE.replace("title: Test Guide", "title: \"\\u00ad\\u200b\""))
+    with pytest.raises(ContentError) as err:
+        load("content")
+    assert [str(p) for p in err.value.problems] == [
+        "content/guide.yaml:1: title: has no visible characters (only SOFT HYPHEN, ZERO WIDTH SPACE)"]

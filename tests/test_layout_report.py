@@ -59,12 +59,13 @@ def test_the_report_counts_the_pages_the_build_makes(guide, tmp_path):
 
 def test_without_the_keep_rules_the_report_flags_pages(guide, monkeypatch):
     """The report can fail: with ReportLab's own keep-with-next (a heading kept with the whole next
-    block) large print on A4 has two pages under half full again, and two more pages in all."""
-    with_rules = edition_report(guide, EDITIONS["large print A4"])
+    block) both large-print editions have a page under half full again, and more pages."""
+    editions = [EDITIONS["large print"], EDITIONS["large print A4"]]
+    with_rules = [edition_report(guide, o) for o in editions]
     monkeypatch.setattr(_story, "keep_with_next", lambda story, width, height: story)
-    report = edition_report(guide, EDITIONS["large print A4"])
-    assert len(report.under_half) >= 2, "\n".join(report.lines_out())
-    assert len(report.pages) == len(with_rules.pages) + 2
+    without = [edition_report(guide, o) for o in editions]
+    assert all(r.under_half for r in without), "\n".join(line for r in without for line in r.lines_out())
+    assert all(len(b.pages) > len(a.pages) for a, b in zip(with_rules, without))
 
 
 @pytest.mark.parametrize("page,flags", [
@@ -125,3 +126,33 @@ def test_check_layout_prints_the_report_and_exits_zero():
     assert r.returncode == 0, r.stderr
     assert "Letter, large print: " in r.stdout and "A4, large print: " in r.stdout
     assert r.stdout.rstrip().endswith("layout: 0 flagged pages in 4 editions")
+
+
+def _pages_text(guide, options) -> list[str]:
+    import io
+
+    from guide.build import render_guide
+
+    pdf, _ = render_guide(guide, options)
+    return [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.mark.parametrize("options", [BuildOptions(), BuildOptions(paper="a4"), BuildOptions(large_print=True),
+                                     BuildOptions(large_print=True, paper="a4", prepared_for="Ana María O'Neil")],
+                         ids=["letter", "a4", "large-print", "large-print-a4-named"])
+def test_the_cover_says_what_the_guide_covers(guide, options):
+    from guide.content import is_back_matter
+
+    cover = _pages_text(guide, options)[0].replace(" · ", " ")
+    assert "In this guide" in cover
+    for s in guide.sections:
+        assert (" ".join(s.title.split()) in cover) != is_back_matter(s), s.id
+
+
+@pytest.mark.parametrize("name", ["standard", "large print", "large print A4"])
+def test_the_about_block_stays_whole_and_with_the_last_reference(guide, name):
+    pages = _pages_text(guide, EDITIONS[name])
+    at = [i for i, t in enumerate(pages) if "About this guide" in t]
+    assert len(at) == 1
+    page = pages[at[0]]
+    assert "version 1.0." in page and guide.references[-1].text.split(".")[0] in page

@@ -68,3 +68,26 @@ def test_a_guide_without_a_content_hash_is_never_seeded_from_memory(guide_model)
     _passes.SEEDS.clear()
     render_counted(guide, _theme(guide, options), options)
     assert _passes.SEEDS == {}
+
+
+EVEN = EDITIONS + [BuildOptions(paper="a4"), BuildOptions(large_print=True, paper="a4"),
+                   BuildOptions(sections=("symptoms",))]
+
+
+@pytest.mark.parametrize("options", EVEN, ids=["default", "large-print", "a4-three-sections", "a4", "large-print-a4",
+                                               "one-section"])
+def test_an_even_render_lays_out_once_cold_and_seeded_and_gives_the_same_bytes(guide_model, options):
+    """The spare Notes page is decided by the planning pass (or this process's last render): never a
+    second layout pass, an even count every time, and the bytes of a render told the page count."""
+    from guide.layout import _document, even_pages, render
+
+    guide = _selected(guide_model, options)
+    theme = _theme(guide, options)
+    _passes.SEEDS.clear()
+    _document.SPARE.clear()
+    cold, cold_map, cold_passes = render_counted(guide, theme, options, even=True)
+    warm, warm_map, warm_passes = render_counted(guide, theme, options, even=True)
+    assert (cold_passes, warm_passes) == (1, 1) and cold_map.total % 2 == 0
+    assert cold == warm and cold_map == warm_map
+    padded, seed = even_pages(guide, theme, options)
+    assert render(guide, theme, padded, seed=seed) == (cold, cold_map.total)

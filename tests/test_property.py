@@ -26,7 +26,7 @@ from guide.content import BuildOptions
 from guide.verify import verify_pdf
 
 BASE = {rel: yaml.safe_load(text) for rel, text in FILES.items()}
-SETTINGS = settings(max_examples=25, deadline=None, database=None, derandomize=False, print_blob=True,
+SETTINGS = settings(max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", "25")), deadline=None, database=None, derandomize=False, print_blob=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 MARKUP = list("<>&;\"'*[]@|:#{}!%-/=\\") + ["<b>", "</para>", "&amp;", "AT&T", "[@", "]]", "[[", "**", "\t", "\n"]

@@ -129,6 +129,11 @@ class Checker:
         if not value:
             self.add(parent, key, path, "must not be empty")
             return None
+        if not any(unicodedata.category(ch)[0] not in "CZ" for ch in value):
+            # only invisible characters (a soft hyphen, a zero-width space): nothing would print
+            self.add(parent, key, path, "has no visible characters (only "
+                     + ", ".join(sorted({unicodedata.name(ch, f"U+{ord(ch):04X}") for ch in value})) + ")")
+            return None
         if len(value) > max_len:
             self.add(parent, key, path, f"is {len(value)} characters long; at most {max_len} allowed")
             return None

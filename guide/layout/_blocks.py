@@ -15,7 +15,7 @@ from ..content import BuildOptions, escape
 from ..content import models as m
 from ._fallback import fallback_markup
 from ._flowables import Checkbox, Panel, PassState, with_role
-from ._keep import KeptTable, opening_height
+from ._keep import KeptList, KeptTable, opening_height
 from ._theme import Theme, variant
 from ._words import evidence_label, needs_not_reported, not_reported, words
 
@@ -109,7 +109,7 @@ def _list(items: tuple[m.ListItem, ...], ctx: Ctx, depth: int) -> ListFlowable:
             content.append(_list(item.items, ctx, depth + 1))
         flow_items.append(ListItem(content if len(content) > 1 else content[0]))
     bullet = "\u2022" if depth % 2 == 0 else "\u2013"
-    lf = ListFlowable(flow_items, bulletType="bullet", start=bullet, bulletFontName=t.font,
+    lf = KeptList(flow_items, bulletType="bullet", start=bullet, bulletFontName=t.font,
                       bulletFontSize=t.sizes.body, bulletColor=t.colour("primary"),
                       leftIndent=t.sizes.body * 1.5, bulletDedent=t.sizes.body * 1.1,
                       spaceAfter=t.sizes.body * 0.5 if depth == 0 else 0)

@@ -18,7 +18,7 @@ from ._fallback import draw_runs, text_width
 from ._flowables import PassState
 from ._passes import SEEDS, PageMap, PlanFrame, decoration, page_map, plan_pass, remember, seed_key
 from ..content import BuildOptions
-from ._story import build_story, cover_low_height
+from ._story import build_story, cover_band_height, cover_low_height
 from ._words import review_footer, words
 from ._info import record_build
 from ..tagging import canvas_maker, declare
@@ -47,12 +47,12 @@ class GuideDoc(BaseDocTemplate):
         )
         body = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width, t.frame_height, id="body",
                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        band_h = t.height * 0.52
+        band_h = cover_band_height(guide, t)
         cover_top = PlanFrame(t.margin_left, t.height - band_h + t.sizes.body, t.frame_width,
                           band_h - t.margin_top * 0.6 - t.sizes.body, id="cover-band",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         cover_low = PlanFrame(t.margin_left, t.margin_bottom, t.frame_width,
-                          cover_low_height(t), id="cover-low",
+                          cover_low_height(t, band_h), id="cover-low",
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.band_h = band_h
         self.addPageTemplates([
@@ -178,7 +178,7 @@ class GuideDoc(BaseDocTemplate):
 
 
 def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-           seed: PageMap | None = None, press=None) -> tuple[bytes, int]:
+           seed: PageMap | None = None, press=None, even: bool = False) -> tuple[bytes, int]:
     """Lay out and render the guide; return the PDF bytes and the page count.
 
     ``tagged`` writes the structure tree for screen readers (PDF/UA-1); the imposed booklet
@@ -186,8 +186,10 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
     ``seed`` is the expected page map (from plan_pages or an earlier render); without one the
     page numbers come from this process's last render of the same inputs, or else from a
     planning pass that places the flowables without drawing them.
+    ``even`` gives an even page count: printed on both sides, the back cover is a sheet's back,
+    so a layout that ends on an odd page gets a Notes page before the back cover.
     """
-    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press)
+    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press, even)
     return pdf, final.total
 
 
@@ -207,28 +209,70 @@ def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
     return page_map(state)
 
 
+def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[BuildOptions, PageMap]:
+    """The options (one more Notes page when the layout ends on an odd page) and page map of an even
+    edition, as ``render(..., even=True)`` lays it out: for a report that must match the build."""
+    from dataclasses import replace
+
+    planned = plan_pages(guide, theme, options)
+    if planned.total % 2 == 0:
+        return options, planned
+    return replace(options, notes_pages=options.notes_pages + 1), PageMap(planned.pages, planned.total + 1)
+
+
+# whether an even render of these inputs kept its spare Notes page (with SEEDS: a seeded render decides too)
+SPARE: dict[str, bool] = {}
+
+
 def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-                   seed: PageMap | None = None, press=None) -> tuple[bytes, PageMap, int]:
+                   seed: PageMap | None = None, press=None, even: bool = False) -> tuple[bytes, PageMap, int]:
     """render, returning the final page map and the number of full (drawing) layout passes."""
     key = seed_key(guide, theme, options, tagged)
+    key = key and (key + ":even" if even else key)
+    given = seed is not None
     seed = seed or (SEEDS.get(key) if key else None)
     state = PassState()
-    story = build_story(guide, theme, options, state)
+    story = build_story(guide, theme, options, state, spare_notes=even)
     buf = io.BytesIO()
     doc = GuideDoc(buf, guide, theme, options, state, press)
     doc.watch(story)
     # the structure is declared from the story as built, before any pass wraps its lists
-    maker = canvas_maker(declare(story, doc.tag_meta())) if tagged and options.print_mode != "booklet" else Canvas
+    structure = declare(story, doc.tag_meta()) if tagged and options.print_mode != "booklet" else None
+    spare = [f for f in story if getattr(f, "spare_notes", False)]
     with _named_errors(guide, theme, options, story, doc):
-        if seed is None:
-            plan_pass(doc, story, state)
+        if even and (seed is None or (given and key not in SPARE)):
+            if seed is None:  # plan without the spare page: an odd count keeps it
+                plan_pass(doc, [f for f in story if not getattr(f, "spare_notes", False)], state)
+                seed = page_map(state)
+            keep = seed.total % 2 == 1
+            seed = PageMap(seed.pages, seed.total + 1) if keep else seed
         else:
+            keep = SPARE.get(key, False) if even else False
+        if even and not keep:
+            story[:] = [f for f in story if not getattr(f, "spare_notes", False)]
+            if structure is not None:
+                _drop_nodes(spare)
+        if seed is not None:
             state.pages, state.total = dict(seed.pages), seed.total
+        else:
+            plan_pass(doc, story, state)
+        maker = canvas_maker(structure) if structure is not None else Canvas
         # the stability check stays: a pass that ends with numbers other than it drew with runs again
         passes = doc.multiBuild(story, maxPasses=6, canvasmaker=maker)
     final = page_map(state)
     remember(key, final)
+    if even and key:
+        SPARE[key] = keep
     return buf.getvalue(), final, passes
+
+
+def _drop_nodes(flowables: list) -> None:
+    """Take the structure elements of flowables that will not be drawn out of the declared tree."""
+    for f in flowables:
+        node = getattr(f, "_tag_node", None)
+        if node is not None and not isinstance(node, str) and node.parent is not None:
+            if node in node.parent.children:
+                node.parent.children.remove(node)
 
 
 class _named_errors:
@@ -328,4 +372,4 @@ def _where(guide: m.Guide, theme: Theme, options: BuildOptions, story: list, flo
     return "the pages after the last section (about, help panel or back cover)"
 
 
-__all__ = ["render", "render_counted", "plan_pages", "PageMap", "GuideDoc", "inch"]
+__all__ = ["even_pages", "render", "render_counted", "plan_pages", "PageMap", "GuideDoc", "inch"]

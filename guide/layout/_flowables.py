@@ -177,6 +177,9 @@ class WriteLine(Flowable):
         self.width = self.w if self.w is not None else availWidth
         return self.width, self.height
 
+    def report_lines(self) -> int:
+        return 1  # a line to write on fills a line of the page
+
     def draw(self) -> None:
         c = self.canv
         c.saveState()

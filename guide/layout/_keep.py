@@ -88,6 +88,25 @@ class BalancedSplit:
         return first if at_top else []
 
 
+class KeptList(ListFlowable):
+    """A bullet list whose break never leaves one line alone: ReportLab places a list item by item, so a
+    one-line first item is kept with the next (no orphan at a page's foot) and a one-line last item
+    with the one before (no widow at the top of the next page)."""
+
+    def split(self, availWidth, availHeight):
+        items = super().split(availWidth, availHeight)
+        if len(items) >= 2:
+            def one_line(item) -> bool:
+                measure(item, availWidth, availHeight)
+                inner = getattr(item, "_flowable", None)
+                return isinstance(inner, Paragraph) and len(getattr(inner.blPara, "lines", ())) <= 1
+            if one_line(items[0]):
+                items[0].keepWithNext = 1
+            if one_line(items[-1]):
+                items[-2].keepWithNext = 1
+        return items
+
+
 class KeptTable(BalancedSplit, Table):
     """A table that splits with at least two rows on each side (its header row repeated after the break)."""
 
@@ -178,5 +197,5 @@ def _keeps(f) -> bool:
     return bool(own if own is not None else getattr(f.style, "keepWithNext", 0))
 
 
-__all__ = ["BalancedSplit", "KeptTable", "keep_with_next", "opening_height", "MIN_LINES",
+__all__ = ["BalancedSplit", "KeptList", "KeptTable", "keep_with_next", "opening_height", "MIN_LINES",
            "_listWrapOn"]

@@ -3,7 +3,7 @@
 The report comes from one planning pass (placing without drawing, as the build's own first pass
 does), so its pages are the built PDF's pages. A body page is flagged when it holds three lines
 of text or fewer, or when its text stops before half the page (the last page before the back
-cover is exempt from the half-full rule: a guide has to end somewhere).
+cover, and before any Notes pages, is exempt from the half-full rule: a guide has to end somewhere).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ class PageReport:
     template: str            # cover, contents, body, back
     lines: int = 0           # lines of text placed in the body frame (table rows count their tallest cell)
     fill: float = 0.0        # how far down the body frame the text reaches, 0 to 1
-    last_before_back: bool = False
+    last_before_back: bool = False   # the guide's last page of text (before any Notes pages and the back cover)
+    notes: bool = False              # a page of write-in lines
 
     @property
     def body(self) -> bool:
@@ -114,7 +115,10 @@ class Recorder:
         self.pages: dict[int, PageReport] = {}
 
     def placed(self, doc, frame, flowable) -> None:
+        from ._flowables import WriteLine
+
         page = self.pages.setdefault(doc.page, PageReport(doc.page, doc.pageTemplate.id))
+        page.notes = page.notes or isinstance(flowable, WriteLine)
         lines = text_lines(flowable)
         page.lines += lines
         if lines:
@@ -150,9 +154,9 @@ def layout_report(guide: m.Guide, theme: Theme, options: BuildOptions, edition: 
             break
     total = state.total
     pages = [recorder.pages.get(n, PageReport(n, "body")) for n in range(1, total + 1)]
-    for p in pages:
-        if p.template == "back" and p.number > 1:
-            pages[p.number - 2].last_before_back = True
+    text_pages = [p for p in pages if p.body and not p.notes]
+    if text_pages:
+        text_pages[-1].last_before_back = True
     return LayoutReport(edition or (options.edition_slug or "standard"), pages)
 
 
@@ -165,6 +169,10 @@ def edition_report(guide: m.Guide, options: BuildOptions, name: str = "") -> Lay
     from ..content import select_sections
     from ._theme import make_theme
 
+    from ._document import even_pages
+
     chosen = select_sections(guide, options.sections)
     theme = make_theme(chosen.brand, options.paper, options.large_print, cmyk=options.cmyk)
+    if not options.print_mode:  # as render_guide: an odd count gets a Notes page
+        options = even_pages(chosen, theme, options)[0]
     return layout_report(chosen, theme, options, name)

@@ -5,9 +5,10 @@ No rendering happens here; each flowable carries its role for later tagging.
 
 from __future__ import annotations
 
-from reportlab.platypus import CondPageBreak, FrameBreak, NextPageTemplate, PageBreak, Paragraph, Spacer
+from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListItem, NextPageTemplate, PageBreak,
+                                Paragraph, Spacer)
 
-from ..content import BuildOptions, escape
+from ..content import BuildOptions, escape, is_back_matter
 from ..content import models as m
 from ._blocks import Ctx, heading, keep_last_word, markup, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
@@ -51,42 +52,85 @@ def sources_line(section: m.Section, ctx: Ctx) -> list:
     return [para(markup(tuple(spans), ctx), t.style("small"), "P"), Spacer(1, t.sizes.body * 0.8)]
 
 
+COVER_BAND = 0.44  # the coloured band's share of the cover's height
+
+
 def cover(ctx: Ctx) -> list:
+    """The cover: brand, title and subtitle on the band; below it, who the copy is for, "In this guide"
+    (the main sections, from the content), the edition and review lines and the brand's tagline.
+
+    What does not fit below the band gives way in this order: the space between the lines, the
+    tagline (it is on the back cover too), then the list set as one run-in paragraph, then the list."""
     t, g = ctx.theme, ctx.guide
-    brand = para(escape(g.brand.name), t.style("cover_sub"), "P")
-    band: list = [brand, Spacer(1, t.sizes.body * 2),
-                  para(escape(keep_last_word(g.title)), t.style("cover_title"), "Title"),
-                  Spacer(1, t.sizes.body * 0.6),
-                  para(escape(g.subtitle), t.style("cover_sub"), "P")]
+    band = band_flowables(g, t)
     loc = ctx.loc
     notice = translation_notice(g)   # said plainly until a medical translator reviews it
-    room = cover_low_height(t)
+    room = cover_low_height(t, cover_band_height(g, t))
+    main = [s.title for s in g.sections if not is_back_matter(s)]
 
-    def lines(body) -> list:
+    def listing(body, run_in: bool) -> list:
+        if not main:
+            return []
+        head = para(f"<b>{escape(loc('in_this_guide'))}</b>", variant(body, textColor=t.colour("primary"),
+                                                                     spaceAfter=t.sizes.body * 0.3))
+        if run_in:  # one paragraph, the heading run in: "In this guide: Symptoms · Treatment options · ..."
+            return [para(f"<b>{escape(loc('in_this_guide'))}:</b> " + escape(" \u00b7 ".join(main)),
+                         variant(body, spaceAfter=t.sizes.body * 0.6)), ]
+        item = variant(body, spaceAfter=t.sizes.body * 0.15)
+        items = [ListItem(para(escape(title), item, "LBody")) for title in main]
+        lf = ListFlowable(items, bulletType="bullet", start="\u2022", bulletFontName=t.font,
+                          bulletFontSize=t.sizes.body, bulletColor=t.colour("primary"),
+                          leftIndent=t.sizes.body * 1.3, bulletDedent=t.sizes.body * 1.0,
+                          spaceAfter=t.sizes.body * 0.6)
+        return [head, with_role(lf, "L"), Spacer(1, t.sizes.body * 0.4)]
+
+    def lines(body, run_in: bool | None) -> list:
         out = []
         if ctx.options.prepared_for:
             out.append(para(f"<b>{escape(loc('prepared_for', name=ctx.options.prepared_for))}</b>", body))
         if notice:
             out.append(para(f"<b>{escape(notice)}</b>", body))
+        if run_in is not None:
+            out += listing(body, run_in)
         return out + [para(escape(loc("edition_version", edition=g.edition, version=g.version)), body),
                       *(para(escape(line), body) for line in review_lines(g))]
 
-    body = t.style("cover_text")
-    low = lines(body)
-    if stack_height(low, t.frame_width) > room:
-        # large print with a name and a translation notice: the same type, less space between lines
-        body = variant(body, spaceAfter=t.sizes.body * 0.2)
-        low = lines(body)
-    tagline = [Spacer(1, t.sizes.body), para(escape(g.brand.tagline), body)]
-    # the tagline (also on the back cover) gives way when the lines below the band would overflow
-    if stack_height(low + tagline, t.frame_width) <= room:
-        low += tagline
+    tight = variant(t.style("cover_text"), spaceAfter=t.sizes.body * 0.2)
+    tagline = [Spacer(1, t.sizes.body), para(escape(g.brand.tagline), t.style("cover_text"))]
+    tries = [(t.style("cover_text"), False, True), (tight, False, True), (tight, False, False),
+             (tight, True, True), (tight, True, False), (t.style("cover_text"), None, True), (tight, None, False)]
+    for body, run_in, with_tagline in tries:
+        low = lines(body, run_in) + (tagline if with_tagline else [])
+        if _height(low, t.frame_width) <= room:
+            break
     return band + [FrameBreak()] + low
 
 
-def cover_low_height(t: Theme) -> float:
+def _height(flowables: list, width: float) -> float:
+    """stack_height without reading a list's items (the structure is declared from them later)."""
+    import copy
+
+    return stack_height([copy.deepcopy(f) if isinstance(f, ListFlowable) else f for f in flowables], width)
+
+
+def band_flowables(g: m.Guide, t: Theme) -> list:
+    """What the cover's band holds: the brand's name, the title and the subtitle."""
+    return [para(escape(g.brand.name), t.style("cover_sub"), "P"), Spacer(1, t.sizes.body * 2),
+            para(escape(keep_last_word(g.title)), t.style("cover_title"), "Title"),
+            Spacer(1, t.sizes.body * 0.6),
+            para(escape(g.subtitle), t.style("cover_sub"), "P")]
+
+
+def cover_band_height(g: m.Guide, t: Theme) -> float:
+    """The band's height: COVER_BAND of the page, or more when a long title or subtitle needs it
+    (GuideDoc's cover-band frame stands inside it: margin_top * 0.6 from the top, a body size from the foot)."""
+    need = stack_height(band_flowables(g, t), t.frame_width) + t.margin_top * 0.6 + t.sizes.body + 2
+    return max(t.height * COVER_BAND, need)
+
+
+def cover_low_height(t: Theme, band_h: float) -> float:
     """The height of the cover's frame below the band (GuideDoc's cover-low frame)."""
-    return t.height - t.height * 0.52 - t.margin_bottom - t.sizes.body * 2
+    return t.height - band_h - t.margin_bottom - t.sizes.body * 2
 
 
 def contents(ctx: Ctx, above: float = 0.0) -> list:
@@ -155,7 +199,7 @@ def about(ctx: Ctx) -> list:
     t, g = ctx.theme, ctx.guide
     body = t.style("body")
     loc = ctx.loc
-    out = [CondPageBreak(t.leading * 6), Spacer(1, t.sizes.body),
+    out = [Spacer(1, t.sizes.body),
            para(f"<b>{escape(loc('about_title'))}</b>", t.style("h3"), "H1"),
            para(escape(f"{loc('written_by', author=g.author.line)}. {g.author.bio}"), body),
            para(escape(f"{loc('about_edition', edition=g.edition, version=g.version)} {review_about(g)}"), body)]
@@ -165,7 +209,23 @@ def about(ctx: Ctx) -> list:
     return out
 
 
-def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState) -> list:
+def closing(story: list, block: list, theme: Theme) -> list:
+    """The About block, whole, with the last entry before it: one break before that entry asks for
+    room for both, so the block never stands alone on a page nor splits over two."""
+    need = stack_height(block, theme.frame_width)
+    last = story[-1] if story and isinstance(story[-1], Paragraph) else None
+    if last is not None:
+        need += stack_height([last], theme.frame_width)
+    brk = CondPageBreak(min(need, theme.frame_height))
+    brk.inserted_keep = True  # not one of a block's own flowables (see _document._where)
+    if last is not None:
+        story.insert(len(story) - 1, brk)
+        return block
+    return [brk, *block]
+
+
+def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState,
+                spare_notes: bool = False) -> list:
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
@@ -175,7 +235,7 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     story.append(PageBreak())
     for section in guide.sections:
         story += section_flowables(section, ctx, 0)
-    story += about(ctx)
+    story += closing(story, about(ctx), theme)
     panel, close = help_panel(ctx), sign_off(ctx)
     if stack_height(panel + close, theme.frame_width) > theme.frame_height:
         # too long for one page (large print): the panel gets a page of its own inside the back cover
@@ -186,8 +246,17 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
                  para(escape(words(guide)("help_see_before", title=b.help_title)), theme.style("body"))]
     for _ in range(options.notes_pages):
         story += [PageBreak(), *notes_page(ctx)]
+    if spare_notes:  # kept only when the layout ends on an odd page (render_counted decides)
+        spare = [PageBreak(), *notes_page(ctx)]
+        for f in spare:
+            f.spare_notes = True
+        story += spare
     story += [NextPageTemplate("back"), PageBreak(), *panel, *close]
-    return keep_with_next(story, theme.frame_width, theme.frame_height)
+    story = keep_with_next(story, theme.frame_width, theme.frame_height)
+    for before, f in zip(story, story[1:]):  # a break the keep rules put before a spare flowable is spare too
+        if getattr(f, "spare_notes", False) and getattr(before, "inserted_keep", False):
+            before.spare_notes = True
+    return story
 
 
 def notes_page(ctx: Ctx) -> list:
