@@ -108,8 +108,9 @@ def test_file_names_come_from_row_and_ascii_slug(run):
     names = {int(r["row"]): r["file"] for r in manifest(out)}
     assert names == {2: "000002-ann-smith.pdf", 3: "000003-b-ann-b-co.pdf",
                      4: "000004-jose-muller-ukasz.pdf", 9: "000009-etc-passwd.pdf"}
-    assert sorted(p.name for p in out.iterdir()) == sorted([*names.values(), "combined.pdf", MANIFEST, REJECTS,
-                                                            SKIPPED, INPUT, RUN_JSON])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names.values(), "print-letter-standard.pdf",
+                                                            "print-letter-large-print.pdf", "presort.csv", "ticket.txt",
+                                                            "ticket.json", MANIFEST, REJECTS, SKIPPED, INPUT, RUN_JSON])
 
 
 def test_manifest_hashes_pages_and_metadata_match_the_files(run):
@@ -194,18 +195,26 @@ def test_large_print_letter_and_advocate_signature(run):
     assert guide_pages > 17   # the large-print guide follows
 
 
-def test_combined_print_file_has_every_packet_in_mailing_order(run):
+def test_print_files_hold_every_packet_per_stock_in_zip_order(run):
     _, out, summary = run
-    recs = manifest(out)
-    combined = PdfReader(out / "combined.pdf")
-    assert len(combined.pages) == sum(int(r["pages"]) for r in recs) == summary.combined_pages
-    first = 0
-    for rec in recs:   # each packet starts with its own letter
-        assert GOOD[int(rec["row"])] in combined.pages[first].extract_text()
-        first += int(rec["pages"])
+    recs = {int(r["row"]): r for r in manifest(out)}
+    # standard: rows 4 (43004), 2 (62704), 9 (80202); large print: row 3 (02134)
+    for name, rows in [("print-letter-standard.pdf", [4, 2, 9]), ("print-letter-large-print.pdf", [3])]:
+        pdf = PdfReader(out / name)
+        first = 0
+        for row in rows:   # each packet starts with its own letter; a blank back when its pages are odd
+            assert GOOD[row] in pdf.pages[first].extract_text()
+            pages = int(recs[row]["pages"])
+            blank = [k for k in range(first, first + pages + pages % 2) if "/Contents" not in pdf.pages[k]]
+            assert len(blank) == pages % 2 and all(pdf.pages[k].extract_text() == "" for k in blank)
+            first += pages + pages % 2
+        assert first == len(pdf.pages)
+        assert subprocess.run(["qpdf", "--check", str(out / name)], capture_output=True).returncode == 0
+        assert (out / name).stat().st_mode & 0o777 == 0o600   # the letters hold names and addresses
+    assert summary.combined_pages == sum(int(r["pages"]) + int(r["pages"]) % 2 for r in recs.values())
     # the guide's pages share their content streams and fonts: far smaller than the packets
-    assert (out / "combined.pdf").stat().st_size < sum((out / r["file"]).stat().st_size for r in recs) / 2
-    assert subprocess.run(["qpdf", "--check", str(out / "combined.pdf")], capture_output=True).returncode == 0
+    std = [recs[r] for r in (4, 2, 9)]
+    assert (out / "print-letter-standard.pdf").stat().st_size < sum((out / r["file"]).stat().st_size for r in std) / 2
 
 
 def test_resumed_run_gives_the_same_files(run, tmp_path):
@@ -213,13 +222,14 @@ def test_resumed_run_gives_the_same_files(run, tmp_path):
     people, out, _ = run
     shutil.copytree(out.parent, tmp_path / "out")   # the output folder: its runs and the history
     resumed = tmp_path / "out" / out.name
-    (resumed / "combined.pdf").unlink()
+    for printed in resumed.glob("print-*.pdf"):
+        printed.unlink()
     (resumed / "000004-jose-muller-ukasz.pdf").unlink()
     (resumed / "000009-etc-passwd.pdf").unlink()
     text = (resumed / MANIFEST).read_text(encoding="utf-8")
     (resumed / MANIFEST).write_text(text[: text.index("000004")] + "0000", encoding="utf-8")
     (resumed / ".000009-etc-passwd.pdf.x1.guide-tmp").write_bytes(b"half a PDF")
-    summary = make_packets(CONTENT, people, resumed.parent, day=DAY, jobs=2, combined=resumed / "combined.pdf")
+    summary = make_packets(CONTENT, people, resumed.parent, day=DAY, jobs=2, combined=True)
     assert (summary.built, summary.skipped, summary.rejected) == (2, 2, 5)
     assert files(resumed) == files(out)   # packets, manifest (no duplicates), rejects, print file
     again = make_packets(CONTENT, people, resumed.parent, day=DAY, jobs=2)
@@ -350,7 +360,7 @@ def test_letter_settings_errors_are_located(tmp_path):
         f"{f}:7: window.top: must be from 0.5 to 3 inches, not 9",
         f"{f}:8: address_size: must be from 10 to 12 pt (USPS), not 14",
         f"{f}:9: colour: unknown key 'colour'; allowed keys: salutation, body, closing, signer, date, window, "
-        "address_size, imb",
+        "address_size, imb, envelope, paper_weight, paper_thickness, envelope_weight",
     ])
 
 

@@ -8,16 +8,17 @@ import sys
 from pathlib import Path
 
 from ..errors import ContentError, Problem
-from ..mail import COMBINED, DEFAULT_OUT, HISTORY, MANIFEST, REJECTS, REMAIL_AFTER, SKIPPED, Summary
+from ..mail import DEFAULT_OUT, HISTORY, MANIFEST, REJECTS, REMAIL_AFTER, SKIPPED, Summary
 from ._common import add_content, content_dir, review_warning
 
 MAX_DATE_DISTANCE = 366   # days: a letter date further from today is a typo (0001-01-01, 2062)
 
 
 def add_arguments(p) -> None:
-    p.description = ("Build one mailing packet per recipient: a cover letter laid out for a #10 window "
-                     "envelope, followed by the guide in the edition the person asked for. Each run writes "
-                     "its own folder OUT/RUN-ID/; rerunning the same command on the same file resumes it.")
+    p.description = ("Build one mailing packet per recipient: a cover letter laid out for a window envelope "
+                     "(envelope: \"#10\" or \"9x12\" in letter.yaml), followed by the guide in the edition the "
+                     "person asked for. Each run writes its own folder OUT/RUN-ID/ with a job ticket (ticket.txt: "
+                     "sheets, weights, ZIP counts); rerunning the same command on the same file resumes it.")
     p.add_argument("--recipients", metavar="CSV", required=True,
                    help="recipients file (CSV with a header row; comma, semicolon or tab separated; UTF-8 with or "
                         "without BOM, or UTF-16 with BOM). Columns: name (or first_name + "
@@ -43,13 +44,19 @@ def add_arguments(p) -> None:
     p.add_argument("--wait", metavar="SECONDS", type=float, default=0.0,
                    help="wait this long for another run writing the same folder or history (default 0)")
     p.add_argument("--combined", metavar="PDF", nargs="?", const="", default=None,
-                   help=f"also write one print file of every packet in mailing order "
-                        f"(default name: {COMBINED} in the run's folder)")
+                   help="also write print files in ZIP order, to print on both sides: one per paper size and "
+                        "edition in the run's folder (print-letter-standard.pdf, print-letter-large-print.pdf, "
+                        "print-a4-standard.pdf ...), or, given PDF, one file of every piece in one ZIP order (for a "
+                        "printer that picks the paper by page size); presort.csv lists each piece's tray and pages")
+    p.add_argument("--tray-size", metavar="N", default=None,
+                   help="pieces per tray in presort.csv (default: as many as fill the 21 in of a 2-foot letter "
+                        "tray at the pieces' thickness)")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes (default: all cores; at most 4 per core)")
     p.add_argument("--window", metavar="L,T,W,H", default=None,
                    help="address window in inches from the letter's top-left: left, top, width, height "
-                        "(default from the letter settings; standard #10: 1.0,2.17,3.25,0.875)")
+                        "(default from the letter settings; standard #10: 1.0,2.17,3.25,0.875; 9x12: "
+                        "1.0,1.75,3.25,0.875)")
     p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
                    help="date printed on the letters (default from the letter settings: usually today); "
                         "within a year of today")
@@ -74,6 +81,18 @@ def max_rejects(text: str | None) -> tuple[float, bool] | None:
     return float(m.group(1)), bool(m.group(2))
 
 
+MAX_TRAY = 10_000
+
+
+def tray_size(text: str | None) -> int | None:
+    """'150' -> 150; None or 'auto' -> None (fill trays by thickness)."""
+    if text is None or text.strip().lower() == "auto":
+        return None
+    if not re.fullmatch(r"\s*\d+\s*", text) or not 1 <= int(text) <= MAX_TRAY:
+        raise _problem("--tray-size", f"must be a number of pieces from 1 to {MAX_TRAY:,} (or auto), not {text!r}")
+    return int(text)
+
+
 def letter_date(text: str | None, today: dt.date) -> dt.date | None:
     if not text:
         return None
@@ -92,6 +111,7 @@ def run(args) -> int:
 
     content = content_dir(args)
     limit = max_rejects(args.max_rejects)
+    trays = tray_size(args.tray_size)
     jobs = args.jobs if args.jobs is not None else cores()
     if jobs < 1:
         raise _problem("--jobs", "must be at least 1")
@@ -113,7 +133,7 @@ def run(args) -> int:
     else:
         review_warning(content)
     out = Path(args.out)
-    combined: Path | bool | None = None   # True: combined.pdf in the run's folder
+    combined: Path | bool | None = None   # True: a print file per paper size and edition in the run's folder
     if args.combined is not None:
         combined = Path(args.combined) if args.combined else True
     history = False if args.no_history else (Path(args.history) if args.history else None)
@@ -123,7 +143,7 @@ def run(args) -> int:
                            combined=combined,
                            force=args.force, progress="bar" if sys.stderr.isatty() else "lines",
                            history=history, remail_after=args.remail_after, remail=args.remail,
-                           encoding=args.encoding, wait=args.wait)
+                           encoding=args.encoding, wait=args.wait, tray_size=trays)
     print(describe(summary))
     return exit_code(summary, limit, args.max_rejects)
 
@@ -159,6 +179,14 @@ def describe(s: Summary) -> str:
     lines.append(f"packets and manifest: {folder / MANIFEST}")
     if s.history:
         lines.append(f"history: {s.history}")
-    if s.combined:
-        lines.append(f"print file: {s.combined} ({s.combined_pages} pages)")
+    for path, pieces, pages in s.print_files or ():
+        lines.append(f"print file: {path} ({pieces} piece{'s' if pieces != 1 else ''}, {pages} pages)")
+    if s.presort:
+        lines.append(f"trays: {s.trays} (presort: {s.presort})")
+    if s.ticket:
+        lines.append(f"job ticket: {s.ticket}" + ("" if s.reaches_minimum else
+                                                   " (under the 200 pieces of USPS automation prices)"))
+    if s.over_limit:
+        lines.append(f"warning: {s.over_limit} piece{'s are' if s.over_limit != 1 else ' is'} {s.over_example} "
+                     f"(noted in {folder / MANIFEST})")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 import unicodedata
@@ -242,6 +243,37 @@ class History:
         cur = self.db.execute(f"SELECT row, serial, tracking, routing FROM pieces WHERE run = ? AND tracking IS NOT "
                               f"NULL AND row IN ({marks})", (run, *rows))
         return {r[0]: r[1:] for r in cur}
+
+    # ---- print order: pass 1 files each good row under its sort key, pass 2 reads them back in order --------
+    # A TEMP table: this connection's only, kept in SQLite's temp store (a deleted file, not memory), gone
+    # when the run closes the database; the rows' cells are held there, not in this process.
+
+    def order_begin(self) -> None:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS print_order (key TEXT PRIMARY KEY, row INTEGER NOT NULL, "
+                        "cells TEXT NOT NULL)")
+        self.db.execute("DELETE FROM print_order")
+
+    def order_put(self, key: str, row: int, cells: list[str]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO print_order VALUES (?,?,?)", (key, row, json.dumps(cells)))
+
+    def in_order(self, chunk: int = 500) -> Iterator[tuple[int, list[str]]]:
+        """(row, cells) in key order, read a chunk at a time (no statement stays open while pass 2 writes)."""
+        last = ""
+        while True:
+            got = self.db.execute("SELECT key, row, cells FROM print_order WHERE key > ? ORDER BY key LIMIT ?",
+                                  (last, chunk)).fetchall()
+            for _key, row, cells in got:
+                yield row, json.loads(cells)
+            if len(got) < chunk:
+                return
+            last = got[-1][0]
+
+    def set_notes(self, run: str, notes: list[tuple[str, int]]) -> None:
+        """(notes, row) pairs: a piece's notes as pass 2 completes them (a weight warning added)."""
+        if notes:
+            with self.tx():
+                self.db.executemany("UPDATE pieces SET notes = ? WHERE run = ? AND row = ?",
+                                    [(n, run, row) for n, row in notes])
 
     def reset_built(self, run: str) -> None:
         """--force: every packet of this run is built again (recorded again as each lands)."""

@@ -139,8 +139,9 @@ class LetterMaker:
         first_page = c.getPageNumber() - 1
         c.setPageSize(lay.page)
         self._letterhead(c, lay, structure.root)
-        with artifact(c):
-            self._fold_marks(c, lay)
+        if self.spec.profile.folded:   # a flat (9 x 12) piece is not folded: no marks
+            with artifact(c):
+                self._fold_marks(c, lay)
         self._address(c, lay, who.block, structure.root, who.imb)
         w = self.spec.window
         left = w.left * inch

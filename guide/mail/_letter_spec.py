@@ -1,8 +1,9 @@
 """letter.yaml (or --window) in; checked letter settings, USPS address lines and their fit in the window out.
 
-The letter is laid out for a #10 window envelope: folded in thirds, the recipient block
-shows through the window, so it sits exactly where the settings say (by default 1.0 in
-from the left and 2.17 in from the top, at most 3.25 x 0.875 in), follows USPS addressing
+The letter is laid out for a window envelope (``envelope:``, see _envelope): a #10 with the letter
+folded in thirds, or a flat 9 x 12. The recipient block shows through the window, so it sits
+exactly where the settings say (for the #10 by default 1.0 in from the left and 2.17 in from the
+top, at most 3.25 x 0.875 in; for the 9 x 12 1.0 in and 1.75 in), follows USPS addressing
 guidance (upper case, no punctuation but the ZIP+4 hyphen, city/state/ZIP last, plain
 sans-serif 10-12 pt) and nothing else is printed in or just below it (see _letter).
 The settings and the address rules live together because each needs the other: the
@@ -24,6 +25,7 @@ from reportlab.pdfbase import pdfmetrics
 from ..content import Checker, YMap, line_of, load_file
 from ..errors import ContentError, Problem
 from ..layout import register_fonts, text_width
+from ._envelope import BASE_WEIGHT, DEFAULT_ENVELOPE, PROFILES, Profile
 
 # ---- settings --------------------------------------------------------------------------
 
@@ -43,6 +45,9 @@ class Window:
     width: float = 3.25
     height: float = 0.875
 
+
+# The default address block for each envelope profile (sources in _envelope).
+WINDOWS = {"#10": Window(), "9x12": Window(1.0, 1.75, 3.25, 0.875)}
 
 WINDOW_LIMITS = {  # inches: (min, max), so the block stays on the top third of the page
     "left": (0.25, 4.0), "top": (0.5, 3.0), "width": (2.0, 5.0), "height": (0.5, 1.5),
@@ -66,6 +71,14 @@ class LetterSpec:
     window: Window = Window()
     address_size: float = 10.0
     imb: Imb | None = None        # None: no Intelligent Mail barcode
+    envelope: str = DEFAULT_ENVELOPE   # a key of _envelope.PROFILES
+    paper_weight: float = BASE_WEIGHT  # lb bond
+    paper_thickness: float | None = None   # inches a sheet; None: from the paper weight
+    envelope_weight: float | None = None   # oz; None: the profile's
+
+    @property
+    def profile(self) -> Profile:
+        return PROFILES[self.envelope]
 
 
 @dataclass(frozen=True)
@@ -117,7 +130,8 @@ def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> Let
     raw = load_file(path, shown)
     c = Checker(shown, register_fonts() if drawable is None else drawable)
     body = c.mapping(raw, raw, None, "", ["salutation", "body", "closing", "signer"],
-                     ["date", "window", "address_size", "imb"])
+                     ["date", "window", "address_size", "imb", "envelope", "paper_weight", "paper_thickness",
+                      "envelope_weight"])
     if body is None:
         raise ContentError(c.problems)
     date = None
@@ -150,9 +164,11 @@ def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> Let
             phone = c.text(sb["phone"], sb, "phone", "signer.phone", 40) if sb.get("phone") is not None else None
             if name:
                 signer = Signer(name, role, phone)
-    window = Window()
+    envelope = _envelope(c, body) if "envelope" in body else DEFAULT_ENVELOPE
+    window = WINDOWS[envelope]
     if "window" in body:
-        window = _window(c, body["window"], body, "window", "window") or window
+        window = _window(c, body["window"], body, "window", "window", window) or window
+    weights = {k: v for k in MEASURES if k in body and (v := _measure(c, body, k)) is not None}
     size = ADDRESS_SIZES[0]
     if "address_size" in body:
         v = c.number(body["address_size"], body, "address_size", "address_size", nullable=False)
@@ -167,7 +183,7 @@ def load_letter(path: Path | str, drawable: frozenset[int] | None = None) -> Let
               f"{window.width:g} in wide")
     if c.problems or not (salutation and paragraphs and closing and signer):
         raise ContentError(c.problems or [Problem(shown, 0, "", "incomplete letter settings")])
-    spec = LetterSpec(date, salutation, tuple(paragraphs), closing, signer, window, size, imb)
+    spec = LetterSpec(date, salutation, tuple(paragraphs), closing, signer, window, size, imb, envelope, **weights)
     if max_address_lines(spec) < 3:
         raise ContentError([Problem(shown, line_of(body, "window"), "window.height",
                                     f"fits fewer than 3 address lines at {size:g} pt; make it taller")])
@@ -205,7 +221,38 @@ def _imb(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> Imb | None:
     return Imb(**values) if len(values) == len(IMB_FIELDS) else None
 
 
-def _window(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> Window | None:
+ENVELOPE_SPELLINGS = {"#10": "#10", "no10": "#10", "9x12": "9x12"}
+
+
+def _envelope(c: Checker, body: Any) -> str:
+    raw = body["envelope"]
+    if raw is None:   # `envelope: #10` unquoted: YAML reads everything after # as a comment
+        c.add(body, "envelope", "envelope", 'is empty; write envelope: "#10" with the quotes (in YAML an '
+                                            'unquoted # starts a comment) or envelope: "9x12"')
+        return DEFAULT_ENVELOPE
+    key = "".join(str(raw).lower().replace("\u00d7", "x").replace(".", "").split())
+    if isinstance(raw, bool) or key not in ENVELOPE_SPELLINGS:
+        c.add(body, "envelope", "envelope", f'must be "#10" (letter folded in thirds) or "9x12" (flat, not '
+                                            f"folded), not {raw!r}")
+        return DEFAULT_ENVELOPE
+    return ENVELOPE_SPELLINGS[key]
+
+
+# letter.yaml key -> (LetterSpec field, unit, lowest, highest): ranges that catch a wrong unit
+MEASURES = {"paper_weight": ("lb bond", 13, 60), "paper_thickness": ("inches", 0.002, 0.02),
+            "envelope_weight": ("oz", 0.05, 3.0)}
+
+
+def _measure(c: Checker, body: Any, key: str) -> float | None:
+    unit, lo, hi = MEASURES[key]
+    v = c.number(body[key], body, key, key, nullable=False)
+    if v is not None and not lo <= v <= hi:
+        c.add(body, key, key, f"must be from {lo:g} to {hi:g} {unit}, not {v:g}")
+        return None
+    return None if v is None else float(v)
+
+
+def _window(c: Checker, raw: Any, parent: Any, key: Any, path: str, base: Window = Window()) -> Window | None:
     wb = c.mapping(raw, parent, key, path, [], list(WINDOW_LIMITS))
     if wb is None:
         return None
@@ -217,7 +264,7 @@ def _window(c: Checker, raw: Any, parent: Any, key: Any, path: str) -> Window | 
                 c.add(wb, k, f"{path}.{k}", f"must be from {lo:g} to {hi:g} inches, not {v:g}")
             elif v is not None:
                 values[k] = float(v)
-    return replace(Window(), **values)
+    return replace(base, **values)
 
 
 def parse_window(text: str) -> Window:
@@ -231,7 +278,8 @@ def parse_window(text: str) -> Window:
         fake.update(zip(WINDOW_LIMITS, (float(p) for p in parts), strict=True))
     except ValueError:
         raise ContentError([Problem("--window", 0, "", "give four numbers in inches: LEFT,TOP,WIDTH,HEIGHT "
-                                    "(the standard #10 window is 1.0,2.17,3.25,0.875)")]) from None
+                                    "(the standard #10 window is 1.0,2.17,3.25,0.875; the 9x12 default "
+                                    "1.0,1.75,3.25,0.875)")]) from None
     c = Checker("--window", None)
     window = _window(c, fake, fake, None, "window")
     if c.problems or window is None:

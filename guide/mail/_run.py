@@ -1,25 +1,31 @@
 """Recipients CSV, letter settings and guide content in; a run folder of packets, manifest, rejects and skipped
 rows, and the run recorded in the history database, out.
 
-Each packet is a cover letter for a #10 window envelope, then the guide in the edition that
-person asked for; tagged for screen readers like the guide, the letter's structure ahead of
-the guide's. On request, one combined print file holds every packet in mailing order.
+Each packet is a cover letter for the envelope letter.yaml names (a #10, folded, or a flat 9 x 12),
+then the guide in the edition that person asked for; tagged for screen readers like the guide, the
+letter's structure ahead of the guide's. On request (--combined), print files per paper size and
+edition (or one file) hold every packet in ZIP order, with presort.csv marking the tray breaks;
+every run writes a job ticket (ticket.txt, ticket.json) of sheets, weights and ZIP counts.
 
 The run, in order:
   load the guide and letter.yaml; lock the output folder (and the history when it lives elsewhere)
   -> copy the recipients into a private file (hashing them): the run reads only that copy
   -> find the folder of an earlier run of the same input and options (resume it) or make a new one
   -> pass 1 over the copy: check every row; rejects.csv; duplicates and recipients mailed by an
-     earlier run within --remail-after days to skipped.csv; every row recorded in the history
+     earlier run within --remail-after days to skipped.csv; every row recorded in the history (and,
+     for print files, filed under its print-order key in a temp table)
   -> render each edition the rows still need once (in parallel when there are several)
-  -> pass 2: packets in batches on all cores; a packet the history lists as built with the same
-     inputs is checked against its SHA-256 and skipped, not rebuilt; each batch is recorded in one
-     transaction once its files are in place, then appended to manifest.csv
-  -> manifest.csv written from the history (one line per packet, row order), print file, summary.
+  -> pass 2: packets in batches on all cores, in row order (or print order: the rows read back
+     from the temp table in key order and checked again); a packet the history lists as built with
+     the same inputs is checked against its SHA-256 and skipped, not rebuilt; each batch is recorded
+     in one transaction once its files are in place, then appended to manifest.csv; each piece is
+     measured (sheets, weight, thickness: a piece over the USPS limits gets a note) and counted
+  -> manifest.csv written from the history (one line per packet, row order); print files,
+     presort.csv and the ticket renamed into place together; summary.
 
-Memory stays flat: the CSV is streamed twice rather than held, the resume index is read from the
-database a batch at a time, at most a few batches are in flight, and the print file is written as
-it grows.
+Memory stays flat: the CSV is streamed twice rather than held, the print order is sorted by SQLite
+in its temp store, the resume index is read from the database a batch at a time, at most a few
+batches are in flight, and the print files are written as they grow.
 """
 
 from __future__ import annotations
@@ -37,21 +43,22 @@ from pathlib import Path
 from ..content import BuildOptions
 from ..content import models as m
 from ..errors import ContentError, OutputError
-from ..pdf import PrintFile, atomic_stream
 from ._csvin import copy_input, header_only, open_regular, read_rows
+from ._envelope import BASE_WEIGHT
 from ._history import HISTORY, History, RunInfo
 from ._letter import LetterMaker
 from ._letter_spec import load_letter, parse_window, routing_code
 from ._lock import RunLock
 from ._manifest import (FORMULA_START, MANIFEST, REJECTS, SKIPPED, Done, ManifestLog, private_csv,
                         read_manifest, safe_cell, write_manifest)
+from ._printset import PrintSet, sort_key, zip_of
 from ._progress import Progress
 from ._recipients import Job, RowChecker, map_header
 from ._runfolder import INPUT, check_combined, find_run, new_run
+from ._ticket import AUTOMATION_MINIMUM, Ticket, measured
 from ._workers import WorkerState, render_editions, run_batches, sweep_packet_temps
 
 DEFAULT_OUT = Path("out/packets")
-COMBINED = "combined.pdf"
 LOCK = ".packet-lock"
 BATCH = 16                 # letters rendered into one ReportLab document (fonts embedded once)
 CHUNK = 1000               # pass-1 rows per history transaction
@@ -70,12 +77,21 @@ class Summary:
     pages: int = 0
     seconds: float = 0.0
     editions: int = 0
-    combined: Path | None = None
-    combined_pages: int = 0
+    print_files: list[tuple[Path, int, int]] | None = None   # (file, pieces, pages) with --combined
+    trays: int = 0
+    presort: Path | None = None
+    ticket: Path | None = None
+    over_limit: int = 0       # pieces over the USPS size limits of their envelope (noted in the manifest)
+    over_example: str = ""    # the first such piece's note
+    reaches_minimum: bool = False   # 200 pieces or more (USPS Marketing Mail automation)
     folder: Path | None = None
     run_id: str = ""
     resumed: bool = False
     history: Path | None = None
+
+    @property
+    def combined_pages(self) -> int:
+        return sum(p for _, _, p in self.print_files or ())
 
     @property
     def rate(self) -> float:
@@ -93,12 +109,14 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
                  window: str | None = None, day: dt.date | None = None, jobs: int = 1,
                  combined: Path | bool | None = None, force: bool = False, progress: bool | str = False,
                  history: Path | None | bool = None, remail_after: int = REMAIL_AFTER, remail: bool = False,
-                 encoding: str | None = None, wait: float = 0.0) -> Summary:
+                 encoding: str | None = None, wait: float = 0.0, tray_size: int | None = None) -> Summary:
     """The whole run (see the module docstring); returns the counts and timing.
 
     history: None for ``mailings.sqlite`` in ``out``, a path to share one, False for none (the
     run's record then lasts only while it runs: no earlier mailings are seen).
-    progress: "bar" (or True), "lines", or False. combined: a path, or True for combined.pdf in the run's folder.
+    progress: "bar" (or True), "lines", or False. combined: True for a print file per paper size and edition in
+    the run's folder, or a path for one print file of every piece there. tray_size: pieces per tray (None: as
+    many as fill a 2-foot letter tray).
     """
     from ..pdf import load_content as load
 
@@ -111,8 +129,10 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
     day = fixed_date or dt.date.today()
     # What a packet depends on besides its row: the content, the letter settings and the
     # date when it is a fixed one ("today" is left out, so a run resumed the next day does
-    # not redo the lot; its letters keep the day they were made).
-    fingerprint = hashlib.sha256(repr((guide, spec, fixed_date or "today")).encode()).hexdigest()
+    # not redo the lot; its letters keep the day they were made). The paper and envelope weights change only
+    # the ticket, so they are left out too (a corrected weight resumes the run and writes a new ticket).
+    drawn = replace(spec, paper_weight=BASE_WEIGHT, paper_thickness=None, envelope_weight=None)
+    fingerprint = hashlib.sha256(repr((guide, drawn, fixed_date or "today")).encode()).hexdigest()
     checker = RowChecker(guide, spec, fingerprint)
     os.close(open_regular(recipients))   # a clear message for a missing file or a FIFO, before any output
     try:
@@ -138,8 +158,7 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
             copy.unlink()
         else:
             os.replace(copy, folder / INPUT)
-        if combined is True:
-            combined = folder / COMBINED
+        single = None if combined is True or not combined else Path(combined)
         summary = Summary(folder=folder, run_id=info["id"], resumed=found is not None, history=hist_path)
         hist.start_run(RunInfo(info["id"], str(folder.resolve()),
                                dt.datetime.now().astimezone().isoformat(timespec="seconds"), info["input"], sha,
@@ -152,30 +171,41 @@ def make_packets(content: Path, recipients: Path, out: Path, *, letter: Path | N
         if force:
             hist.reset_built(info["id"])
         try:
-            if combined:
-                check_combined(combined, recipients, folder, out, hist_path)
-            editions = _pass_one(checker, folder, str(recipients), encoding, hist, summary, combined is not None,
+            if single is not None:
+                check_combined(single, recipients, folder, out, hist_path)
+            order = None if not combined else single is None   # None: no print files; else per stock
+            editions = _pass_one(checker, folder, str(recipients), encoding, hist, summary, order,
                                  dt.date.fromisoformat(info["letter_date"]), None if remail else remail_after)
         except ContentError:
             if not found:   # a new run that could not start leaves nothing behind
                 hist.forget_run(info["id"])
                 shutil.rmtree(folder, ignore_errors=True)
             raise
-        _pass_two(checker, guide, spec, day, folder, str(recipients), encoding, hist, summary, editions,
-                  jobs, combined, progress, start)
+        prints = PrintSet(folder, guide, single, tray_size) if combined else None
+        try:
+            _pass_two(checker, guide, spec, day, folder, str(recipients), encoding, hist, summary, editions,
+                      jobs, prints, progress, start, info["letter_date"])
+        except BaseException as exc:
+            if prints is not None:
+                prints.abort(exc)
+            raise
     summary.seconds = time.perf_counter() - start
     return summary
 
 
 def _pass_one(checker: RowChecker, folder: Path, shown: str, encoding: str | None, hist: History,
-              summary: Summary, printing: bool, letter_day: dt.date, remail_after: int | None) -> set[BuildOptions]:
-    """Check every row and record it; the editions still to render."""
+              summary: Summary, order: bool | None, letter_day: dt.date, remail_after: int | None) -> set[BuildOptions]:
+    """Check every row and record it (and file it in print order when ``order`` is not None: True for one
+    order per paper size and edition, False for one order of all); the editions still to render."""
+    printing = order is not None
     run = summary.run_id
     editions: set[BuildOptions] = set()
     columns: dict[str, int] | None = None
     src = folder / INPUT
     with private_csv(folder / REJECTS) as rejects, private_csv(folder / SKIPPED) as skipped:
         hist.begin()
+        if printing:
+            hist.order_begin()
         for row, cells, header in read_rows(src, encoding, shown):
             if columns is None:
                 columns = map_header(header, shown)
@@ -202,6 +232,8 @@ def _pass_one(checker: RowChecker, folder: Path, shown: str, encoding: str | Non
                     else:
                         summary.mailed_before += 1
                 e = job.edition
+                if printing:
+                    hist.order_put(sort_key(e.paper, e.large_print, zip_of(job.who.block), row, order), row, cells)
                 hist.put(run, row, status, key=job.key, name=job.who.name, address=" / ".join(job.who.block[1:]),
                          edition="large print" if e.large_print else "standard", paper=e.paper,
                          sections=",".join(e.sections or ()), file=job.file, inputs=job.inputs, reason=reason,
@@ -241,15 +273,19 @@ def _probably_done(state: tuple | None, job: Job, folder: Path) -> bool:
 
 def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: Path, shown: str,
               encoding: str | None, hist: History, summary: Summary, editions: set[BuildOptions], jobs: int,
-              combined: Path | None, progress: bool | str, start: float) -> None:
+              prints: PrintSet | None, progress: bool | str, start: float, letter_date: str) -> None:
     run = summary.run_id
-    rendered, summary.editions = render_editions(guide, sorted(editions, key=repr), jobs, combined is not None)
+    printing = prints is not None
+    rendered, summary.editions = render_editions(guide, sorted(editions, key=repr), jobs, printing)
     state = WorkerState(folder, LetterMaker(spec, guide.brand, guide.title, day, guide.language), guide, rendered,
-                        combined is not None)
+                        printing)
     todo = hist.count(run, "pending") + hist.count(run, "built")
-    columns = map_header(header_only(folder / INPUT, encoding), shown)
+    header = header_only(folder / INPUT, encoding)
+    columns = map_header(header, shown)
+    ticket = Ticket(spec, run, letter_date)
 
     imb_rows: dict[int, tuple[int, str, str]] = {}   # this batch's barcodes, for the manifest
+    zips: dict[int, str] = {}                        # the ZIP of each piece in flight
 
     def with_done(jobs_: list[Job]) -> list[tuple[Job, Done | None]]:
         states = hist.states_in(run, [j.row for j in jobs_])
@@ -265,14 +301,23 @@ def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: P
             done = None
             if st[0] == "built" and st[1] == job.file and st[4] == job.inputs:
                 done = Done(st[1], st[2], st[3], st[4], st[5] or "")
+            zips[job.row] = zip_of(job.who.block)
             batch.append((job, done))
         return batch
+
+    def rows() -> Iterator[tuple[int, list[str], int]]:
+        if printing:   # print order; the cells are checked again exactly as in pass 1
+            for row, cells in hist.in_order():
+                yield row, cells, len(header)
+        else:
+            for row, cells, head in read_rows(folder / INPUT, encoding, shown):
+                yield row, cells, len(head)
 
     def batches() -> Iterator[list[tuple[Job, Done | None]]]:
         size = max(1, min(BATCH, -(-todo // (jobs * 4)) if todo else 1))
         pending: list[Job] = []
-        for row, cells, header in read_rows(folder / INPUT, encoding, shown):
-            job = checker.check(row, cells, columns, len(header)).job
+        for row, cells, width in rows():
+            job = checker.check(row, cells, columns, width).job
             if job is not None:
                 pending.append(job)
             if len(pending) >= size:
@@ -289,32 +334,33 @@ def _pass_two(checker: RowChecker, guide: m.Guide, spec, day: dt.date, folder: P
         bar = Progress(todo, lines=progress == "lines", start=start, rejected=summary.rejected)
     log = ManifestLog(folder / MANIFEST, hist.built_rows(run))
     try:
-        with _print_file(combined, guide) as print_file:
-            for results in run_batches(state, batches(), jobs):
-                hist.built(run, [r for r in results if r.built])   # their files are in place
-                log.record(results, imb_rows)
-                for r in results:
-                    imb_rows.pop(r.row, None)
-                for r in results:
-                    if r.built:
-                        summary.built += 1
-                    else:
-                        summary.skipped += 1
-                    summary.pages += r.pages
-                    if print_file is not None:
-                        added = print_file.add(state.editions[r.edition], r.letter)
-                        if added != r.pages:
-                            raise OutputError(f"row {r.row}: the print file got {added} pages, "
-                                              f"the packet has {r.pages}")
-                    if bar:
-                        bar.step(r.built)
-            if print_file is not None:
-                summary.combined, summary.combined_pages = combined, print_file.pages
+        for results in run_batches(state, batches(), jobs):
+            results, noted = measured(results, state.editions, spec, ticket, prints, zips, summary)
+            hist.built(run, [r for r in results if r.built])   # their files are in place
+            hist.set_notes(run, noted)
+            log.record(results, imb_rows)
+            for r in results:
+                imb_rows.pop(r.row, None)
+                zips.pop(r.row, None)
+                if r.built:
+                    summary.built += 1
+                else:
+                    summary.skipped += 1
+                summary.pages += r.pages
+                if bar:
+                    bar.step(r.built)
     finally:
         if bar:
             bar.close()
         log.close()
     write_manifest(folder / MANIFEST, hist.built_rows(run))
+    summary.ticket = ticket.write(folder, prints)
+    summary.reaches_minimum = ticket.pieces >= AUTOMATION_MINIMUM
+    if prints is not None:
+        prints.commit()
+        where = prints.single.parent if prints.single else folder
+        summary.print_files = [(where / f["file"], f["pieces"], f["pages"]) for f in prints.files]
+        summary.trays, summary.presort = len(prints.trays), folder / prints.presort.path.name
     hist.finish_run(run, summary.built + summary.skipped, summary.duplicates + summary.mailed_before,
                     summary.rejected)
     sweep_packet_temps(folder)
@@ -326,30 +372,3 @@ def _unescape(d: Done) -> Done:
     if name.startswith("'") and name[1:].startswith(FORMULA_START):
         name = name[1:]
     return d._replace(recipient=name)
-
-
-class _print_file:
-    """The combined print file, or None; written beside its target, renamed on success."""
-
-    def __init__(self, path: Path | None, guide: m.Guide):
-        self.path, self.guide = path, guide
-        self.stream: atomic_stream | None = None
-
-    def __enter__(self) -> PrintFile | None:
-        if self.path is None:
-            return None
-        self.stream = atomic_stream(self.path)
-        fh = self.stream.__enter__()
-        self.pf = PrintFile(fh, f"{self.guide.title}: mailing packets", self.guide.brand.name)
-        return self.pf
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if self.stream is None:
-            return
-        if exc_type is None:
-            try:
-                self.pf.close()
-            except BaseException as err:
-                self.stream.__exit__(type(err), err, err.__traceback__)
-                raise
-        self.stream.__exit__(exc_type, exc, tb)

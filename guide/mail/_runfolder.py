@@ -3,7 +3,8 @@ unfinished or finished run of the same input and options already has (resumed), 
 
 A run folder is never reused for another input, and nothing a run wrote is changed by another:
 each holds run.json (what it is), input.csv (the private copy of the recipients it read), its
-packets, manifest.csv, rejects.csv and skipped.csv.
+packets, manifest.csv, rejects.csv, skipped.csv, ticket.txt and ticket.json, and with print files
+print-PAPER-EDITION.pdf and presort.csv.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from ..errors import ContentError, OutputError, Problem
 from ._manifest import MANIFEST, REJECTS, SKIPPED
+from ._printset import PRESORT, PRINT_NAME
 from ._recipients import file_slug
 
 RUN_JSON = "run.json"
 INPUT = "input.csv"
 PACKET_NAME = re.compile(r"\d{6}-[a-z0-9-]+\.pdf")
-OWN_FILES = frozenset({RUN_JSON, INPUT, MANIFEST, REJECTS, SKIPPED})
+OWN_FILES = frozenset({RUN_JSON, INPUT, MANIFEST, REJECTS, SKIPPED, PRESORT, "ticket.txt", "ticket.json"})
 
 
 def read_run(folder: Path) -> dict | None:
@@ -88,7 +90,8 @@ def check_combined(combined: Path, recipients: Path, folder: Path, out: Path, hi
         why = "is the recipients file"
     elif same(history):
         why = "is the history database"
-    elif target.parent == folder.resolve() and (target.name in OWN_FILES or PACKET_NAME.fullmatch(target.name)):
+    elif target.parent == folder.resolve() and (target.name in OWN_FILES or PACKET_NAME.fullmatch(target.name)
+                                                 or PRINT_NAME.fullmatch(target.name)):
         why = f"is one of this run's own files ({target.name})"
     elif target.parent.parent == out.resolve() and read_run(target.parent) and target.parent != folder.resolve():
         why = f"is inside the folder of the earlier run {target.parent.name}, which is never changed"

@@ -76,8 +76,21 @@ class PrintFile:
         self._put(num, _fill(pieces, ids, parent))
         self.page_ids.append(num)
 
-    def add(self, edition: Edition, letter: LetterParts) -> int:
-        """Append one packet (letter pages, then the guide's); return its page count."""
+    def _add_blank(self, size: tuple[float, float]) -> None:
+        parent = self._parent_for_next_page()
+        num = self._new_id()
+        self._put(num, b"<<\n/Type /Page\n/Parent %d 0 R\n/MediaBox [0 0 %s %s]\n/Resources << >>\n>>"
+                  % (parent, _num(size[0]), _num(size[1])))
+        self.page_ids.append(num)
+
+    def add(self, edition: Edition, letter: LetterParts, blank: tuple[float, float] | None = None) -> int:
+        """Append one packet (letter pages, then the guide's); return its page count in this file.
+
+        ``blank``: the page size of a blank page to put after the letter when letter and guide
+        together have an odd page count, so that, printed on both sides, every piece starts on
+        a sheet of its own (the blank back of the letter counts among the letter's pages in the
+        file's record: a page after the guide would be read as the guide's).
+        """
         before = len(self.page_ids)
         ids = [0] * len(letter.objects)
         for i in letter.order:
@@ -95,6 +108,9 @@ class PrintFile:
             ids[i] = num
         for i in letter.pages:
             self._add_page(letter.objects[i], ids)
+        if blank is not None and (len(letter.pages) + edition.pages) % 2:
+            self._add_blank(blank)
+        letter_pages = len(self.page_ids) - before
         parts = edition.print_parts()
         gids = self.editions.get(edition.digest)
         if gids is None:
@@ -109,7 +125,7 @@ class PrintFile:
         if edition.digest not in self.record_editions:
             self.record_editions[edition.digest] = len(self.records)
             self.records.append(edition.record or {})
-        self.pieces.extend((self.record_editions[edition.digest], len(letter.pages), edition.pages))
+        self.pieces.extend((self.record_editions[edition.digest], letter_pages, edition.pages))
         return len(self.page_ids) - before
 
     def record(self) -> dict:
@@ -146,15 +162,21 @@ class PrintFile:
         self.fh.flush()
 
 
+def _num(x: float) -> bytes:
+    return (b"%.4f" % x).rstrip(b"0").rstrip(b".")
+
+
 class atomic_stream:
     """A file written piece by piece beside its target and renamed into place on success.
 
     Uses _write.py's temp-file naming, so a temp file that a killed run left behind is swept
-    by the next atomic_write of the same name (and by this class).
+    by the next atomic_write of the same name (and by this class). ``mode``: the finished
+    file's permissions (0600 for a file holding names and addresses).
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, mode: int = 0o644):
         self.path = Path(path)
+        self.mode = mode
 
     def __enter__(self) -> BinaryIO:
         folder = self.path.parent
@@ -175,7 +197,7 @@ class atomic_stream:
                 os.fsync(self.fh.fileno())
             self.fh.close()
             if exc_type is None:
-                os.chmod(self.tmp, 0o644)
+                os.chmod(self.tmp, self.mode)
                 os.replace(self.tmp, self.path)
         except OSError as err:
             raise OutputError(f"cannot write {self.path}: {err.strerror}") from None
