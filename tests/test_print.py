@@ -368,3 +368,20 @@ def test_imposition_falls_back_to_merging_when_pages_share_a_resource_name():
     assert [page_numbers_by_half(s, 200) for s in sheets.pages] == [(4, 1), (2, 3)]
     fonts = {str(f.get_object()["/BaseFont"]) for s in sheets.pages for f in s["/Resources"]["/Font"].values()}
     assert fonts == {"/Helvetica", "/Courier"}
+
+
+def test_a_booklet_whose_padding_misses_a_multiple_of_four_is_refused(monkeypatch, guide_model):
+    """A planning pass that guessed the page count wrong: the sheets are not written, the build says why."""
+    import guide.layout as layout
+    from guide.errors import LayoutError
+    from guide.pdf import render_print
+
+    plan = layout.plan_pages
+
+    def off_by_one(*args, **kwargs):
+        planned = plan(*args, **kwargs)
+        return layout.PageMap(planned.pages, planned.total + 1)
+
+    monkeypatch.setattr(layout, "plan_pages", off_by_one)
+    with pytest.raises(LayoutError, match="multiple of 4"):
+        render_print(guide_model, BOOKLET)

@@ -22,3 +22,25 @@ def test_a_plain_build_imports_no_pdf_reader_and_no_metadata_parser(tmp_path):
                           capture_output=True, text=True, check=True)
     loaded = done.stdout.split("LOADED:")[-1].split()
     assert loaded == []
+
+
+def test_the_booklet_build_imposes_without_reading_the_pdf_back(tmp_path):
+    """The booklet's sheets are written with the one render (pdf._booklet): pypdf is never imported."""
+    code = ("import sys; from guide.cli import main; main(['--print', 'booklet', '--out', sys.argv[1]]);"
+            "print('LOADED:', *sorted(m for m in sys.modules if m.split('.')[0] == 'pypdf'))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.pdf")], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split("LOADED:")[-1].split() == []
+    assert (tmp_path / "b.pdf").stat().st_size > 0
+
+
+def test_verifying_a_guide_loads_no_letter_settings_and_no_print_shop(tmp_path):
+    """A guide has no letter: its checks read neither letter.yaml (guide.mail) nor the print shop."""
+    pdf = tmp_path / "g.pdf"
+    subprocess.run([sys.executable, "build_guide.py", "--out", str(pdf)], cwd=ROOT, capture_output=True, check=True)
+    code = ("import sys; from guide.cli import main; code = main(['verify', sys.argv[1]]);"
+            "print('LOADED:', *sorted(m for m in sys.modules if m.startswith(('guide.mail', "
+            "'guide.pdf._printshop', 'guide.pdf._packet')))); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(pdf)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split("LOADED:")[-1].split() == []

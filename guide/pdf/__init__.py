@@ -8,7 +8,7 @@ from .._lazy import lazy_exports
 _EXPORTS = {
     "TMP_PREFIX": "._write", "TMP_SUFFIX": "._write", "atomic_write": "._write", "check_output": "._guard",
     "load_content": "._edition", "render_guide": "._edition",
-    "add_bleed_and_marks": "._printshop", "booklet_sides": "._printshop", "crop_marks": "._printshop",
+    "add_bleed_and_marks": "._printshop", "booklet_sides": "._booklet", "BookletSheets": "._booklet", "crop_marks": "._printshop",
     "impose_booklet": "._printshop", "render_print": "._printshop", "MARK_ROOM": "._printshop",
     "LetterParts": "._letters", "LetterTags": "._letters", "letter_parts": "._letters",
     "Edition": "._packet", "packet_pdf": "._packet",

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from ..content import DEFAULT_CONTENT, BuildOptions, content_hash, load_guide, select_sections
 from ..content import models as m
-from ..layout import make_theme, register_fonts, render
 
 
 def load_content(content_dir: Path | str = DEFAULT_CONTENT) -> m.Guide:
     """Load and validate content, checking every character against the embedded font; the guide carries
     the content files' SHA-256 for the build record (hashed once here, about 1 ms)."""
+    from ..layout import register_fonts
+
     guide = load_guide(content_dir, register_fonts())
     return replace(guide, content_sha256=content_hash(content_dir))
 
@@ -24,6 +25,8 @@ def render_guide(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
         from ._printshop import render_print
 
         return render_print(guide, options)
+    from ..layout import make_theme, render   # imported here: verify loads content without the layout machinery
+
     theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
     return render(guide, theme, options, even=True)
 

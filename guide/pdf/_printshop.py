@@ -21,6 +21,7 @@ from ..content import models as m
 from ..errors import LayoutError
 from ..content import BuildOptions
 from ..layout import BLEED, SAFE_ZONE, Theme, make_theme
+from ._booklet import BookletSheets, booklet_sides
 
 if TYPE_CHECKING:
     from pypdf import PageObject, PdfReader, PdfWriter
@@ -39,7 +40,8 @@ def render_print(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
 
     A planning pass (nothing drawn) gives the unpadded page count; the padded edition is then
     laid out and drawn once, seeded with that page map shifted by the padding, and the shop
-    form's boxes and crop marks are drawn by ReportLab with the pages (no second reading).
+    form's boxes and crop marks are drawn by ReportLab with the pages, and the booklet's pages are
+    imposed on their sheets as ReportLab writes them (_booklet): no second reading, no pypdf.
     """
     from ..layout import PageMap, plan_pages, render
 
@@ -53,13 +55,14 @@ def render_print(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
     padded = replace(options, notes_pages=options.notes_pages + pad) if pad else options
     # the notes pages stand after every heading, so only the total moves; a wrong guess costs a pass
     seed = PageMap(planned.pages, planned.total + pad)
-    press = ShopMarks(theme.width, theme.height, bleed) if options.print_mode == "shop" else None
+    press = (ShopMarks(theme.width, theme.height, bleed) if options.print_mode == "shop"
+             else BookletSheets(theme.width, theme.height))
     pdf, pages = render(guide, theme, padded, seed=seed, press=press)
     if pages != planned.total + pad:
         raise LayoutError(f"padding {planned.total} pages with {pad} notes pages gave {pages} pages, "
                           f"not {planned.total + pad}; the booklet needs a multiple of 4")
     if options.print_mode == "booklet":
-        return impose_booklet(pdf), pages // 2
+        return pdf, pages // 2
     return pdf, pages
 
 
@@ -75,21 +78,9 @@ def check_safe_margins(theme: Theme) -> None:
 # ---- booklet ------------------------------------------------------------------------
 
 
-def booklet_sides(pages: int) -> list[tuple[int, int]]:
-    """Page numbers (left, right) on each sheet side, in print order: outside of the first
-    sheet, its inside, then the next sheet. 16 pages: (16, 1), (2, 15), (14, 3), (4, 13), ..."""
-    if pages <= 0 or pages % 4:
-        raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
-    sides = []
-    for i in range(pages // 2):
-        low, high = i + 1, pages - i
-        # the outer side of a sheet has the higher page on the left; the inner side the lower
-        sides.append((high, low) if i % 2 == 0 else (low, high))
-    return sides
-
-
 def impose_booklet(pdf: bytes) -> bytes:
-    """Put the pages two-up on double-width sheets in printer spreads.
+    """Put the pages of any PDF two-up on double-width sheets in printer spreads (the booklet build imposes
+    its own pages as it writes them, _booklet; this is for a PDF already written).
 
     Each half of a sheet is the page's own content stream, shifted and clipped to its half;
     the pages' resources (one set of fonts for the whole guide) are shared, not renamed.

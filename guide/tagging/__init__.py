@@ -20,17 +20,26 @@ One mechanism for every block kind, in three steps:
    MarkInfo, XMP metadata with ``pdfuaid:part 1``, and each page's /StructParents and /Tabs
    are written through ReportLab's own PDF object model, so output stays byte-reproducible.
 
-``read_tree(pdf)`` (_read) and ``check_accessibility(pdf)`` (_check) read a built PDF back (pypdf) to check it.
-Modules import one way: _structure <- _tagger <- _marked <- _roles, _tagger <- _canvas; _read <- _check.
+``read_tree(pdf)`` (_read) and ``check_accessibility(pdf)`` (_check) read a built PDF back (pypdf) to check it;
+``TextReader`` (_text) reads a page's text as positioned runs straight from its content stream (verify, diff).
+Modules import one way: _structure <- _tagger <- _marked <- _roles, _tagger <- _canvas; _stream <- _text, _stream <- _read <- _check.
+
+Names are imported on first use: the readers (_stream, _text, _read) need no ReportLab, so ``verify`` and ``diff``
+load only them, not the canvas and story side (which imports reportlab.platypus).
 """
 
-from ._canvas import canvas_maker, xmp_packet
-from ._check import accessibility_problems, check_accessibility
-from ._marked import artifact, artifact_page
-from ._read import PAINTING, marking_operators, mcid_texts, read_tree
-from ._roles import declare
-from ._structure import Node
-from ._tagger import Tagger
+from .._lazy import lazy_exports
 
-__all__ = ["PAINTING", "Node", "Tagger", "accessibility_problems", "artifact", "artifact_page", "canvas_maker",
-           "check_accessibility", "declare", "marking_operators", "mcid_texts", "read_tree", "xmp_packet"]
+_MODULES = {
+    "._canvas": ("canvas_maker", "xmp_packet"),
+    "._check": ("accessibility_problems", "check_accessibility"),
+    "._marked": ("artifact", "artifact_page"),
+    "._read": ("PAINTING", "marking_operators", "mcid_texts", "read_tree"),
+    "._roles": ("declare",),
+    "._structure": ("Node",),
+    "._tagger": ("Tagger",),
+    "._text": ("TextReader",),
+}
+_EXPORTS = {name: module for module, names in _MODULES.items() for name in names}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

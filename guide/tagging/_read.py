@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ._stream import to_unicode, unescape
+
 # Operators that put marks on the page (text showing, path painting, images, shadings).
 PAINTING = {b"Tj", b"TJ", b"'", b'"', b"Do", b"sh", b"BI", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s"}
 
@@ -148,7 +150,7 @@ def mcid_texts(pdf) -> dict[tuple[int, int], str]:
                 font = maps[name]
             elif op in (b"Tj", b"TJ", b"'", b'"') and stack and stack[-1] is not None:
                 text = "".join(font.get(b, chr(b)) for k, v in operands if k in ("str", "hex")
-                               for b in (_unescape(v) if k == "str" else bytes.fromhex(v[1:-1].decode())))
+                               for b in (unescape(v) if k == "str" else bytes.fromhex(v[1:-1].decode())))
                 key = (i, stack[-1])
                 out[key] = out.get(key, "") + text
             operands = []
@@ -164,53 +166,11 @@ _OPERAND = re.compile(rb"""
   | %[^\r\n]*
   | (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)
 """, re.X | re.S)
-_ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
-
-
-def _unescape(literal: bytes) -> bytes:
-    """A PDF literal string's bytes (without its parentheses, escapes resolved)."""
-    body, out, i = literal[1:-1], bytearray(), 0
-    while i < len(body):
-        c = body[i]
-        if c != 0x5C:  # backslash
-            out.append(c)
-            i += 1
-            continue
-        nxt = body[i + 1:i + 2]
-        octal = re.match(rb"[0-7]{1,3}", body[i + 1:i + 4])
-        if octal:
-            out.append(int(octal.group(), 8) & 0xFF)
-            i += 1 + len(octal.group())
-        elif nxt in (b"\n", b"\r"):
-            i += 2  # a line continuation
-        else:
-            out.append(_ESCAPES.get(nxt[0], nxt[0]) if nxt else 0x5C)
-            i += 2
-    return bytes(out)
-
-
 def _to_unicode(font) -> dict[int, str]:
-    """A simple font's ToUnicode CMap as code -> text (bfchar and bfrange entries)."""
+    """A simple font's ToUnicode map, without the codes it maps to U+0000 (those read as their code)."""
     if font is None:
         return {}
-    cmap = font.get_object().get("/ToUnicode")
-    if cmap is None:
-        return {}
-    data = cmap.get_object().get_data()
-    out: dict[int, str] = {}
-
-    def text(hexes: bytes) -> str:
-        return bytes.fromhex(hexes.decode()).decode("utf-16-be", "replace")
-
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
-        for code, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
-            out[int(code, 16)] = text(uni)
-    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
-        for lo, hi, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            first = int(uni, 16)
-            for n, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
-                out[code] = chr(first + n)
-    return {k: v for k, v in out.items() if v != "\x00"}
+    return {k: v for k, v in to_unicode(font.get_object()).items() if v != "\x00"}
 
 
 _TOKEN = re.compile(rb"""

@@ -1,4 +1,7 @@
-"""PDF bytes in; pypdf's reading of them out: pages, positioned text runs, link targets, bookmarks, form fields."""
+"""PDF bytes in; their reading out: pages, positioned text runs, link targets, bookmarks, form fields.
+
+pypdf opens the file; the text is read from the content streams by the project's own reader (tagging._text).
+"""
 
 # Nothing here knows the content (``_inspect`` adds where the guide's sections stand). pypdf is imported
 # only when a file is first read, so a plain build that imports guide.verify's names never loads it.
@@ -16,7 +19,7 @@ from functools import cached_property
 
 @dataclass(frozen=True)
 class Run:
-    """One piece of text as pypdf hands it to the visitor: usually a line of a paragraph."""
+    """One piece of text, cut where pypdf's text visitor cuts it (tagging._text): usually a line of a paragraph."""
 
     text: str
     key: str      # the text with every whitespace character removed (what comparisons use)
@@ -41,6 +44,7 @@ class _PdfFile:
         self.first, self.count = first, count
         self.open_error: str | None = None
         self.pdf_warnings: list[str] = []
+        self._source = source
         if source is not None:
             self.__dict__["reader"] = source.reader
             self.open_error, self.pdf_warnings = source.open_error, source.pdf_warnings
@@ -90,12 +94,21 @@ class _PdfFile:
         box = self.pages[i].trimbox
         return float(box.left), float(box.bottom)
 
-    # -- text: one extraction pass per page ----------------------------------------------
+    # -- text: one reading per page ------------------------------------------------------
     def runs(self, i: int) -> list[Run]:
         cache = self.__dict__.setdefault("_runs", {})
         if i not in cache:
             cache[i] = self._extract(i)
         return cache[i]
+
+    @cached_property
+    def text_reader(self):
+        """The project's own content-stream reader (tagging._text), fonts decoded once for the file."""
+        if self._source is not None:
+            return self._source.text_reader
+        from ..tagging._text import TextReader
+
+        return TextReader(self.reader)
 
     def _extract(self, i: int) -> list[Run]:
         ox, oy = self.origin(i)
@@ -109,11 +122,10 @@ class _PdfFile:
                           tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            name = str(font.get("/BaseFont", "")) if font is not None else ""
-            out.append(Run(text, key, x - ox, y - oy, round(size * math.sqrt(abs(a * d - b * c)), 2), name))
+            out.append(Run(text, key, x - ox, y - oy, round(size * math.sqrt(abs(a * d - b * c)), 2), font))
 
         with _captured_pypdf_log(self.pdf_warnings):
-            self.pages[i].extract_text(visitor_text=visit)
+            self.text_reader.page(self.pages[i], visit)
         return out
 
     # -- links ---------------------------------------------------------------------------

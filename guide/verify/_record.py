@@ -12,10 +12,10 @@ from ._pdffile import _PdfFile
 KINDS = ("guide", "packet", "print-file")
 
 
-def recorded_language(pdf: bytes) -> str | None:
-    """The content language a PDF records it was built in (es-US), or None: verify picks the
-    paired edition from it when --language is not given."""
-    f = _PdfFile(pdf)
+def recorded_language(pdf: bytes | _PdfFile) -> str | None:
+    """The content language a PDF (its bytes, or a reading of them to reuse) records it was built in
+    (es-US), or None: verify picks the paired edition from it when --language is not given."""
+    f = pdf if isinstance(pdf, _PdfFile) else _PdfFile(pdf)
     if f.reader is None:
         return None
     try:

@@ -9,6 +9,7 @@ recognised from the record's kind.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from ..content import BuildOptions, edition_record, options_of
@@ -34,11 +35,15 @@ PRINT_GUIDE_CHECKS = {"page-size": check_page_size, "page-count": check_page_cou
 
 
 def verify_file(pdf: bytes, guide: m.Guide, given: dict | None = None, *, rebuild: bool = False,
-                accessibility: bool = False, letter: LetterExpect | None = None) -> Report:
+                accessibility: bool = False, letter: LetterExpect | Callable[[], LetterExpect | None] | None = None,
+                source: _PdfFile | None = None) -> Report:
     """Every check that applies to this file, going by its build record; ``given`` maps edition record keys
-    (paper, large_print, sections, for, advocate, print, cmyk) to the values given on the command line."""
+    (paper, large_print, sections, for, advocate, print, cmyk) to the values given on the command line.
+
+    ``letter``: what the cover letters promise, or a function that reads it (called only for a packet or a
+    print file); ``source``: a reading of these same bytes already made (its parse is reused)."""
     given = dict(given or {})
-    f = _PdfFile(pdf)
+    f = _PdfFile(pdf, source=source) if source is not None else _PdfFile(pdf)
     start = time.perf_counter()
     if f.reader is None:
         return verify_inspection(Inspection(pdf, guide, source=f), rebuild=rebuild)._with_built_with(
@@ -47,6 +52,8 @@ def verify_file(pdf: bytes, guide: m.Guide, given: dict | None = None, *, rebuil
         record, problem = read_record(f)
     kind = record["kind"] if record else "guide"
     seconds = time.perf_counter() - start
+    if callable(letter) and kind in ("packet", "print-file"):
+        letter = letter()
     if kind == "print-file":
         return _print_file(f, guide, record, problem, given, letter, seconds, rebuild)
     recorded = record["edition"] if record else None

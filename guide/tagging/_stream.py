@@ -1,0 +1,212 @@
+"""Content streams and simple fonts read without pypdf's parser: operators with their operands, literal and hex
+strings, ToUnicode maps, and each code's text and width.
+
+pypdf opens the file and inflates the streams; the operators are found here with one regular expression,
+and only the operands of the operators text reading needs are parsed (pypdf's parse of every operand into
+objects took most of a page's reading). A stream this scanner cannot follow (an inline image, a string
+nested deeper than it reads) is parsed by pypdf instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+_TOKEN = re.compile(rb"""
+    (?P<num>[+-]?(?:\d+\.?\d*|\.\d+))
+  | (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)
+  | /(?P<name>[^\s/\[\]()<>{}%]*)
+  | (?P<str>\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\))
+  | (?P<hex><[0-9A-Fa-f\s]*>)
+  | (?P<open>\[)|(?P<close>\])
+  | <<|>>|\{|\}
+  | %[^\r\n]*
+""", re.X | re.S)
+_STRING = rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)"
+# operands (numbers, names, strings, arrays, dictionaries, comments) and then their operator
+_OPERATION = re.compile(rb"""(?P<args>(?:[\d\s.+\-\[\]]+ | /[^\s/\[\]()<>{}%]* | """ + _STRING + rb"""
+                                      | <[0-9A-Fa-f\s]*> | << | >> | %[^\r\n]*)*)
+                             (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)""", re.X | re.S)
+_PLAIN = re.compile(rb"[\d\s.+\-]+")
+_ONE_STRING = re.compile(rb"\s*(" + _STRING + rb")\s*", re.S)
+_NAME_NUMBER = re.compile(rb"\s*/([^\s/\[\]()<>{}%]*)\s+([+-]?(?:\d+\.?\d*|\.\d+))\s*")
+_INLINE_IMAGE = re.compile(rb"(?<![A-Za-z])BI(?![A-Za-z0-9])")
+_ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
+_OCTAL = re.compile(rb"[0-7]{1,3}")
+
+
+def unescape(literal: bytes) -> bytes:
+    """A PDF literal string's bytes (with its parentheses, escapes resolved)."""
+    body = literal[1:-1]
+    if b"\\" not in body:
+        return body
+    out, i = bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != 0x5C:  # backslash
+            out.append(c)
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        octal = _OCTAL.match(body, i + 1, i + 4)
+        if octal:
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        elif nxt in (b"\n", b"\r"):
+            i += 2  # a line continuation
+        else:
+            out.append(_ESCAPES.get(nxt[0], nxt[0]) if nxt else 0x5C)
+            i += 2
+    return bytes(out)
+
+
+def to_unicode(font) -> dict[int, str]:
+    """A simple font's ToUnicode CMap as code -> text (bfchar and bfrange entries), every entry kept."""
+    cmap = font.get("/ToUnicode") if font is not None else None
+    if cmap is None:
+        return {}
+    data = cmap.get_object().get_data()
+    out: dict[int, str] = {}
+
+    def text(hexes: bytes) -> str:
+        return bytes.fromhex(hexes.decode()).decode("utf-16-be", "replace")
+
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(code, 16)] = text(uni)
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            first = int(uni, 16)
+            for n, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                out[code] = chr(first + n)
+    return out
+
+
+class Font:
+    """What reading text needs of a simple font: each code's text and width (thousandths of the size)."""
+
+    __slots__ = ("name", "chars", "widths", "default", "space_code", "space_width")
+
+    def __init__(self, font) -> None:
+        font = font.get_object() if font is not None else None
+        self.name = str(font.get("/BaseFont", "")) if font is not None else ""
+        base = _encoding(font)
+        mapped = to_unicode(font)
+        self.chars = [mapped.get(code, base[code]) for code in range(256)]
+        self.widths: dict[int, float] = {}
+        if font is not None and "/Widths" in font:
+            first = int(font.get("/FirstChar", 0))
+            for code, w in enumerate(font["/Widths"].get_object(), start=first):
+                self.widths[code] = float(w)
+        self.space_code = next((c for c, t in mapped.items() if t == " "), 32)
+        space = self.widths.get(self.space_code, 0.0)
+        valid = [w for w in self.widths.values() if w > 0]
+        if space:
+            self.default = 2 * space
+        else:
+            self.default = sum(valid) // len(valid) if valid else 500.0
+        self.space_width = space or self.default // 2
+
+    def decode(self, data: bytes) -> tuple[str, float]:
+        """The text of these codes and their width (thousandths of the font size)."""
+        chars, widths, default = self.chars, self.widths, self.default
+        width = 0.0
+        for b in data:
+            width += self.space_width if b == self.space_code else widths.get(b, default)
+        return "".join([chars[b] for b in data]), width
+
+
+class Unknown(Font):
+    """A font name the page's resources do not define (pypdf reads its text as U+FFFD)."""
+
+    def __init__(self) -> None:  # noqa: super-init-not-called - nothing to read
+        self.name, self.chars, self.widths = "", ["\ufffd"] * 256, {}
+        self.default, self.space_code, self.space_width = 500.0, 32, 250.0
+
+
+def _encoding(font) -> list[str]:
+    """A simple font's base encoding as 256 characters (WinAnsi for ReportLab's standard fonts)."""
+    enc = font.get("/Encoding") if font is not None else None
+    if enc is not None and not isinstance(enc.get_object(), str):
+        enc = enc.get_object().get("/BaseEncoding")
+    if str(enc) == "/WinAnsiEncoding":
+        return [bytes([b]).decode("cp1252", "replace") if 0x80 <= b < 0xA0 else chr(b) for b in range(256)]
+    return [chr(b) for b in range(256)]
+
+
+def mult(m, n) -> tuple:
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
+
+
+def operations(data: bytes, wanted, stream=None, reader=None) -> list[tuple[bytes, list]]:
+    """(operator, operands) of a content stream for the operators in ``wanted``: numbers as floats, strings
+    as bytes, names as str ('/F1'), arrays as lists.
+
+    A stream the scanner cannot follow is parsed by pypdf when ``stream`` (its pypdf object) is given."""
+    ops = None if _INLINE_IMAGE.search(data) else _scan(data, wanted)
+    if ops is not None or stream is None:
+        return ops or []
+    from pypdf.generic import ArrayObject, ContentStream, NameObject
+
+    def plain(v):
+        if isinstance(v, ArrayObject):
+            return [plain(x) for x in v]
+        if isinstance(v, NameObject):
+            return str(v)
+        if isinstance(v, str):
+            return v.encode("latin-1", "replace")
+        return bytes(v) if isinstance(v, bytes) else v
+
+    return [(op, [plain(v) for v in args]) for args, op in ContentStream(stream, reader, "bytes").operations
+            if op in wanted]
+
+
+def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
+    """Each wanted operator with its operands; only those operators have their operands parsed (most of a
+    page is path and colour operators, whose operands are skipped)."""
+    found = _OPERATION.findall(data)
+    # the operations must tile the stream: a gap is something neither an operand nor an operator
+    if sum(len(args) + len(op) for args, op in found) != len(data.rstrip()):
+        return None
+    return [(op, _operands(args)) for args, op in found if op in wanted]
+
+
+def _operands(raw: bytes) -> list:
+    if not raw.strip():
+        return []
+    if _PLAIN.fullmatch(raw):  # numbers only (cm, Tm, Td, TL, Tc)
+        return [float(v) for v in raw.split()]
+    one = _ONE_STRING.fullmatch(raw)  # a string (Tj)
+    if one:
+        return [unescape(one.group(1))]
+    font = _NAME_NUMBER.fullmatch(raw)  # a name and a size (Tf)
+    if font:
+        return ["/" + font.group(1).decode("latin-1"), float(font.group(2))]
+    values: list = []
+    array: list | None = None
+    for m in _TOKEN.finditer(raw):
+        kind = m.lastgroup
+        if kind == "num":
+            value: object = float(m.group(kind))
+        elif kind == "str":
+            value = unescape(m.group(kind))
+        elif kind == "name":
+            value = "/" + m.group(kind).decode("latin-1")
+        elif kind == "hex":
+            digits = re.sub(rb"\s", b"", m.group(kind)[1:-1])
+            value = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+        elif kind == "open":
+            array = []
+            continue
+        elif kind == "close":
+            if array is not None:
+                values.append(array)
+            array = None
+            continue
+        else:
+            continue
+        (array if array is not None else values).append(value)
+    return values
