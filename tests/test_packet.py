@@ -517,3 +517,22 @@ def test_a_packet_packs_its_objects_and_takes_the_guides_font_programs(guide_mod
     assert name in text and usps_text(name) in text
     assert len(data) < len(guide_pdf) - 40_000   # structure and font dictionaries packed
     assert packet_pdf(edition, letter_parts(pdf, tags)[0])[0] == data
+
+
+def test_repeated_body_drawing_gives_the_bytes_of_drawing_afresh(guide_model, monkeypatch):
+    """A batch whose letters repeat the body paragraphs' recorded drawing (with fresh MCIDs) is
+    byte for byte the batch drawn paragraph by paragraph: long names that wrap the salutation,
+    three- and four-line addresses, large print running to a second page."""
+    import guide.mail._letter as letter_module
+    from reportlab.platypus import Paragraph
+
+    spec = load_letter(CONTENT / "letter.yaml")
+    names = ["Ann", "Zoë Żak-Ørjan", "Bartholomew Alexander Montgomery-Featherstonehaugh the Third of Wessex", "José"]
+    items = [(LetterRecipient(n, ("MR B SMITH" if len(n) > 30 else usps_text(n), f"{i} MAIN ST")
+                              + (("APT 4",) if i % 3 == 0 else ()) + ("AKRON OH 44308",)), "letter", i % 4 == 0)
+             for i, n in enumerate(names * 4)]
+    repeated = LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch(items)
+    monkeypatch.setattr(letter_module._KeptParagraph, "drawOn", Paragraph.drawOn)
+    afresh = LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch(items)
+    assert repeated == afresh
+    assert [t.pages for t in repeated[1]][:4] == [2, 1, 1, 1]

@@ -322,10 +322,45 @@ class LetterMaker:
 
 class _KeptParagraph(Paragraph):
     """A paragraph that is the same in every letter: its lines are broken once per width and
-    reused (line breaking is the largest part of laying out a letter)."""
+    reused (line breaking is the largest part of laying out a letter), and its drawing is
+    made once per batch document and place on the page (see drawOn)."""
 
     role = "P"
     _wrapped: tuple[float, tuple[float, float]] | None = None
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        """Draw as the first letter of this batch drew it at this place, if one did.
+
+        The drawing of a tagged paragraph is its operators plus one MCID (its text object's
+        marked content): a repeat takes the operators recorded the first time with a fresh MCID
+        from the letter's tagger. Only a paragraph that drew exactly one marked sequence and
+        nothing else the tagger records is repeated this way; any other is drawn afresh. The
+        recording lives on the canvas, so it never outlives the document whose fonts it uses.
+        """
+        tagger = getattr(canvas, "tagger", None)
+        frame = tagger.stack[-1] if tagger is not None and tagger.stack else None
+        if frame is None or not frame.inline or frame.piece is not self or len(tagger.stack) != 1:
+            return super().drawOn(canvas, x, y, _sW)
+        drawn = canvas.__dict__.setdefault("_kept_drawings", {})
+        key = (id(self), x, y, _sW)
+        if key in drawn:
+            code, at, old = drawn[key]
+            new = tagger.new_mcid(frame.node)[2]
+            code = list(code)
+            code[at] = code[at].replace(f"<</MCID {old}>>", f"<</MCID {new}>>")
+            canvas._code.extend(code)
+            frame.code = code[at]
+            return None
+        start, page = len(canvas._code), tagger.page
+        mcids, seq = tagger.mcids.get(page, 0), tagger.seq
+        super().drawOn(canvas, x, y, _sW)
+        code = canvas._code[start:]
+        if (tagger.seq == seq + 1 and tagger.mcids.get(page) == mcids + 1 and not frame.links
+                and tagger.page == page and any(e is frame.code for e in code)
+                and frame.code.count("<</MCID ") == 1 and f"<</MCID {mcids}>>" in frame.code
+                and sum("<</MCID " in e for e in code) == 1):
+            drawn[key] = (tuple(code), next(i for i, e in enumerate(code) if e is frame.code), mcids)
+        return None
 
     def wrap(self, availWidth, availHeight):
         # splitting across pages drops the broken lines (blPara): break them again then
