@@ -9,8 +9,15 @@ A packet is tagged like the guide (PDF/UA-1): the letter comes with its structur
 LetterTags, and the packet has one structure tree whose Document holds the letter's elements
 first, then the guide's. The guide's own StructParents keys and ParentTree entries stay as
 they are; the letter's pages take the keys after them (from the guide's ParentTreeNextKey
-on). Only three guide objects differ per packet -- the Document element, the StructTreeRoot
-and the ParentTree -- so the template holds them in parts and a packet writes them whole.
+on). Only two guide objects differ per packet -- the Document element and the StructTreeRoot
+-- so the template holds them in parts and a packet writes them whole; the packet's ParentTree
+is a number tree of two leaves, the guide's (in the template) and the letter's.
+
+A packet is PDF 1.5: the guide's objects other than streams sit in object streams compressed
+once per edition, the packet's own (its letter's pages, fonts' dictionaries, structure) in one
+more, and a cross-reference stream ends the file. A letter stream that is byte for byte one of
+the guide's (a font program or ToUnicode map of the same subset) is not written again: the
+letter's font refers to the guide's copy.
 """
 
 from __future__ import annotations
