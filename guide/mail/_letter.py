@@ -19,7 +19,7 @@ from functools import lru_cache
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
@@ -61,15 +61,19 @@ def _preseed() -> str:
 
 
 _SUBSETS: dict[tuple[str, tuple[int, ...]], bytes] = {}   # (font file, subset) -> font program
+_PACKED: dict[bytes, bytes] = {}                          # font program -> its Flate-compressed bytes
 
 
-def _remembered_subsets(c: Canvas) -> list:
-    """Make the letter fonts' subset programs once per process, not once per batch.
+@contextmanager
+def _remembered_fonts(c: Canvas):
+    """While ``c`` saves: make the letter fonts' subset programs, and compress them, once per
+    process rather than once per batch.
 
     Every batch embeds the same subsets (see _preseed), and cutting a subset out of the
-    TrueType file is the largest part of saving a batch. The cache is put on the faces for
-    this save only (the guide's renders make their own subsets); the program for a given
-    font file and subset is the same bytes either way.
+    TrueType file and deflating it were most of saving a batch. The caches are put on the
+    faces and on ReportLab's Flate filter for this save only (the guide's renders make their
+    own); a program for a given font file and subset is the same bytes either way, and so is
+    its compressed form. Page streams are compressed as always.
     """
     faces = []
     for name in c._doc.fontMapping:   # the fonts this document uses
@@ -83,12 +87,30 @@ def _remembered_subsets(c: Canvas) -> list:
             if key not in _SUBSETS:
                 if len(_SUBSETS) >= 32:
                     _SUBSETS.clear()
+                    _PACKED.clear()
                 _SUBSETS[key] = _make(subset)
             return _SUBSETS[key]
 
         face.makeSubset = remembered
         faces.append(face)
-    return faces
+    flate = pdfdoc.PDFZCompress
+    encode = flate.encode
+
+    def packed(text):
+        if isinstance(text, bytes) and text in _PACKED:
+            return _PACKED[text]
+        data = encode(text)
+        if isinstance(text, bytes) and any(text is p for p in _SUBSETS.values()):
+            _PACKED[text] = data
+        return data
+
+    flate.encode = packed
+    try:
+        yield
+    finally:
+        del flate.encode   # back to the class's own
+        for face in faces:
+            del face.makeSubset
 
 
 @dataclass
@@ -153,13 +175,11 @@ class LetterMaker:
         # and read while saving, so it is set for this save only.
         saved = rl_config.useA85
         rl_config.useA85 = 0
-        faces = _remembered_subsets(c)
         try:
-            c.save()
+            with _remembered_fonts(c):
+                c.save()
         finally:
             rl_config.useA85 = saved
-            for face in faces:
-                del face.makeSubset   # back to the class's own
         return buf.getvalue(), tags
 
     def _draw(self, c: Canvas, who: LetterRecipient, paper: str, large_print: bool) -> LetterTags:
