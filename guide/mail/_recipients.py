@@ -129,33 +129,16 @@ class Checked:
     reasons: list[str] = field(default_factory=list)
 
 
-KEPT_ROWS = 10_000   # rows whose check a RowChecker remembers (about 1.5 KB each)
-
-
 class RowChecker:
-    """Turns one CSV row into a Job, or the reasons it cannot be mailed.
-
-    A run checks every row twice (to record it, then to build it); the first KEPT_ROWS
-    results are kept and given again for the same row, cells and header, not worked out again.
-    """
+    """Turns one CSV row into a Job, or the reasons it cannot be mailed."""
 
     def __init__(self, guide: m.Guide, spec: LetterSpec, fingerprint: str):
         self.sections = [s.id for s in guide.sections]
         self.language = guide.language
         self.spec = spec
         self.fingerprint = fingerprint
-        self._kept: dict[int, tuple[tuple[str, ...], dict[str, int], int, Checked]] = {}
 
     def check(self, row: int, cells: list[str], columns: dict[str, int], width: int) -> Checked:
-        kept = self._kept.get(row)
-        if kept is not None and kept[0] == tuple(cells) and kept[1] == columns and kept[2] == width:
-            return kept[3]
-        out = self._check(row, cells, columns, width)
-        if len(self._kept) < KEPT_ROWS and not isinstance(cells, Oversized):
-            self._kept[row] = (tuple(cells), columns, width, out)
-        return out
-
-    def _check(self, row: int, cells: list[str], columns: dict[str, int], width: int) -> Checked:
         out = Checked(row, cells)
         why = out.reasons
         if isinstance(cells, Oversized):
