@@ -36,7 +36,8 @@ def check_file(ins: Inspection) -> Check:
     if problems:
         return Check("file", False, _joined(problems, 4))
     version = data[5:8].decode("ascii", "replace")
-    return Check("file", True, f"PDF {version}, {len(data):,} bytes, {ins.n} pages; cross-reference table sound")
+    kind = "stream" if not re.search(rb"\bxref\s", tail + data[-65536:]) else "table"
+    return Check("file", True, f"PDF {version}, {len(data):,} bytes, {ins.n} pages; cross-reference {kind} sound")
 
 
 def _changed_after_build(data: bytes) -> str | None:
