@@ -156,3 +156,34 @@ def test_the_about_block_stays_whole_and_with_the_last_reference(guide, name):
     assert len(at) == 1
     page = pages[at[0]]
     assert "version 1.0." in page and guide.references[-1].text.split(".")[0] in page
+
+
+@pytest.mark.parametrize("section", ["symptoms", "clinical-trials", "next-steps"])
+def test_a_short_contents_shares_its_page_with_the_first_section_and_verifies(guide, section):
+    import io
+
+    from guide.build import render_guide
+    from guide.verify import verify_pdf
+
+    options = BuildOptions(sections=(section,))
+    pdf, _ = render_guide(guide, options)
+    page2 = " ".join(PdfReader(io.BytesIO(pdf)).pages[1].extract_text().split())
+    title = next(s.title for s in guide.sections if s.id == section)
+    assert "Contents" in page2 and page2.count(" ".join(title.split())) >= 2  # its contents entry, then its heading
+    report = verify_pdf(pdf, guide, options)
+    assert report.ok, [str(c) for c in report.checks if not c.passed]
+    assert edition_report(guide, options).few_lines == []
+
+
+def test_every_one_section_copy_keeps_to_the_rules(guide):
+    """Each section alone, standard and large print, Letter and A4: no page of three lines or fewer."""
+    from guide.content import is_back_matter
+
+    flagged = []
+    for s in guide.sections:
+        if is_back_matter(s):
+            continue
+        for options in (BuildOptions(sections=(s.id,)), BuildOptions(sections=(s.id,), large_print=True, paper="a4")):
+            report = edition_report(guide, options)
+            flagged += [(s.id, options.large_print, p.number, p.lines) for p in report.few_lines]
+    assert flagged == []

@@ -210,18 +210,27 @@ def about(ctx: Ctx) -> list:
 
 
 def closing(story: list, block: list, theme: Theme) -> list:
-    """The About block, whole, with the last entry before it: one break before that entry asks for
-    room for both, so the block never stands alone on a page nor splits over two."""
-    need = stack_height(block, theme.frame_width)
-    last = story[-1] if story and isinstance(story[-1], Paragraph) else None
-    if last is not None:
-        need += stack_height([last], theme.frame_width)
+    """The About block, whole, with the last entry before it: one break before that entry (and the
+    heading or term it is kept with) asks for room for all of them, so the block never stands alone
+    on a page nor splits over two. When they cannot share one page, the block alone is kept whole."""
+    start = len(story)
+    if story and isinstance(story[-1], Paragraph):
+        start -= 1
+        while start > 0 and isinstance(story[start - 1], Paragraph) and _kept_with_next(story[start - 1]):
+            start -= 1
+    tail = story[start:]
+    need = stack_height(tail + block, theme.frame_width)
+    if not tail or need > theme.frame_height:
+        start, need = len(story), stack_height(block, theme.frame_width)
     brk = CondPageBreak(min(need, theme.frame_height))
     brk.inserted_keep = True  # not one of a block's own flowables (see _document._where)
-    if last is not None:
-        story.insert(len(story) - 1, brk)
-        return block
-    return [brk, *block]
+    story.insert(start, brk)
+    return block
+
+
+def _kept_with_next(f) -> bool:
+    own = f.__dict__.get("keepWithNext")
+    return bool(own if own is not None else getattr(f.style, "keepWithNext", 0))
 
 
 def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState,
@@ -231,8 +240,12 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
     note = note_flowables(options.note, theme, words(guide)("note_title"))  # the advocate's note, above the contents
     story += note
-    story += contents(ctx, stack_height(note, theme.frame_width) if note else 0.0)
-    story.append(PageBreak())
+    listing = contents(ctx, stack_height(note, theme.frame_width) if note else 0.0)
+    story += listing
+    # a short contents (a copy of a section or two) is not a page alone: the first section follows it
+    # when the contents and the note fill less than a third of the page; otherwise a page of its own
+    short = stack_height(note + listing, theme.frame_width) < theme.frame_height / 3
+    story.append(Spacer(1, theme.sizes.body * 1.5) if short else PageBreak())
     for section in guide.sections:
         story += section_flowables(section, ctx, 0)
     story += closing(story, about(ctx), theme)

@@ -242,10 +242,10 @@ def check_contents(ins: Inspection) -> Check:
     """The contents page lists the top two levels of sections with the pages their headings stand on."""
     expected = [h for h in ins.headings if h.level <= 1]
     runs: list[Run] = [r for i in ins.contents_pages for r in ins.frame_runs(i)]
-    numbers = [r for r in runs if r.key.isdigit()]
     problems: list[str] = []
     k = 0
     in_titles = 0
+    end = 0  # just past the last entry's number: a short contents shares its page with the first section
     for h in expected:
         key = squash(h.section.title)
         while k < len(runs) and not ins._spells(runs, k, key, None):
@@ -260,10 +260,13 @@ def check_contents(ins: Inspection) -> Check:
             acc += runs[k].key
             k += 1
         listed = runs[k].key if k < len(runs) and runs[k].key.isdigit() else None
+        end = max(end, k + 1)
         if h.page is None:
             problems.append(f"{short(h.section.title)!r}: heading not found in the text")
         elif listed != str(h.page + 1):
             problems.append(f"{short(h.section.title)!r} listed on page {listed or '?'}, heading on page {h.page + 1}")
+    shares = bool(expected) and expected[0].page in ins.contents_pages  # the first section follows on the page
+    numbers = [r for r in (runs[:end] if shares and not problems else runs) if r.key.isdigit()]
     if len(numbers) - in_titles != len(expected):
         problems.append(f"{len(numbers) - in_titles} page numbers listed for {len(expected)} entries")
     label = _pages_label(ins.contents_pages)
