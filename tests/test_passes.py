@@ -85,8 +85,8 @@ def test_an_even_render_lays_out_once_cold_and_seeded_and_gives_the_same_bytes(g
     theme = _theme(guide, options)
     _passes.SEEDS.clear()
     _document.SPARE.clear()
-    cold, cold_map, cold_passes = render_counted(guide, theme, options, even=True)
-    warm, warm_map, warm_passes = render_counted(guide, theme, options, even=True)
+    cold, cold_map, cold_passes = render_counted(guide, theme, options, multiple=2)
+    warm, warm_map, warm_passes = render_counted(guide, theme, options, multiple=2)
     assert (cold_passes, warm_passes) == (1, 1) and cold_map.total % 2 == 0
     assert cold == warm and cold_map == warm_map
     padded, seed = even_pages(guide, theme, options)

@@ -370,18 +370,24 @@ def test_imposition_falls_back_to_merging_when_pages_share_a_resource_name():
     assert fonts == {"/Helvetica", "/Courier"}
 
 
-def test_a_booklet_whose_padding_misses_a_multiple_of_four_is_refused(monkeypatch, guide_model):
-    """A planning pass that guessed the page count wrong: the sheets are not written, the build says why."""
-    import guide.layout as layout
+def test_a_booklet_whose_padding_misses_a_multiple_of_four_is_refused(guide_model):
+    """A remembered padding decision that is wrong (one spare Notes page too many): the sheets are
+    not written, the build says why."""
     from guide.errors import LayoutError
+    from guide.layout import _document
     from guide.pdf import render_print
 
-    plan = layout.plan_pages
+    from guide.layout import make_theme
+    from guide.layout._passes import seed_key
 
-    def off_by_one(*args, **kwargs):
-        planned = plan(*args, **kwargs)
-        return layout.PageMap(planned.pages, planned.total + 1)
-
-    monkeypatch.setattr(layout, "plan_pages", off_by_one)
-    with pytest.raises(LayoutError, match="multiple of 4"):
-        render_print(guide_model, BOOKLET)
+    render_print(guide_model, BOOKLET)  # this process now remembers the page map and the padding
+    theme = make_theme(guide_model.brand, BOOKLET.paper, BOOKLET.large_print, cmyk=BOOKLET.cmyk, bleed=0.0)
+    key = seed_key(guide_model, theme, BOOKLET, True) + ":4"
+    assert key in _document.SPARE
+    right = _document.SPARE[key]
+    try:
+        _document.SPARE[key] = (right + 1) % 4
+        with pytest.raises(LayoutError, match="multiple of 4"):
+            render_print(guide_model, BOOKLET)
+    finally:
+        _document.SPARE[key] = right

@@ -178,7 +178,7 @@ class GuideDoc(BaseDocTemplate):
 
 
 def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-           seed: PageMap | None = None, press=None, even: bool = False) -> tuple[bytes, int]:
+           seed: PageMap | None = None, press=None, multiple: int = 1) -> tuple[bytes, int]:
     """Lay out and render the guide; return the PDF bytes and the page count.
 
     ``tagged`` writes the structure tree for screen readers (PDF/UA-1); the imposed booklet
@@ -186,10 +186,10 @@ def render(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = T
     ``seed`` is the expected page map (from plan_pages or an earlier render); without one the
     page numbers come from this process's last render of the same inputs, or else from a
     planning pass that places the flowables without drawing them.
-    ``even`` gives an even page count: printed on both sides, the back cover is a sheet's back,
-    so a layout that ends on an odd page gets a Notes page before the back cover.
+    ``multiple`` pads the page count with Notes pages before the back cover to a multiple of it:
+    2 so that, printed on both sides, the back cover is a sheet's back; 4 for a booklet's sheets.
     """
-    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press, even)
+    pdf, final, _ = render_counted(guide, theme, options, tagged, seed, press, multiple)
     return pdf, final.total
 
 
@@ -211,7 +211,7 @@ def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
 
 def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[BuildOptions, PageMap]:
     """The options (one more Notes page when the layout ends on an odd page) and page map of an even
-    edition, as ``render(..., even=True)`` lays it out: for a report that must match the build."""
+    edition, as ``render(..., multiple=2)`` lays it out: for a report that must match the build."""
     from dataclasses import replace
 
     planned = plan_pages(guide, theme, options)
@@ -220,38 +220,43 @@ def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[Bui
     return replace(options, notes_pages=options.notes_pages + 1), PageMap(planned.pages, planned.total + 1)
 
 
-# whether an even render of these inputs kept its spare Notes page (with SEEDS: a seeded render decides too)
-SPARE: dict[str, bool] = {}
+# how many spare Notes pages a padded render of these inputs kept (with SEEDS: a seeded render decides too)
+SPARE: dict[str, int] = {}
 
 
 def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: bool = True,
-                   seed: PageMap | None = None, press=None, even: bool = False) -> tuple[bytes, PageMap, int]:
-    """render, returning the final page map and the number of full (drawing) layout passes."""
+                   seed: PageMap | None = None, press=None, multiple: int = 1) -> tuple[bytes, PageMap, int]:
+    """render, returning the final page map and the number of full (drawing) layout passes.
+
+    With ``multiple`` above 1 the story carries multiple - 1 spare Notes pages; the planning pass lays
+    out without them and the page count keeps as many as it needs, so padding costs no second story
+    and no second pass. A seed given by the caller is taken as the unpadded page map."""
     key = seed_key(guide, theme, options, tagged)
-    key = key and (key + ":even" if even else key)
+    key = key and (f"{key}:{multiple}" if multiple > 1 else key)
     given = seed is not None
     seed = seed or (SEEDS.get(key) if key else None)
     state = PassState()
-    story = build_story(guide, theme, options, state, spare_notes=even)
+    story = build_story(guide, theme, options, state, spare_notes=max(0, multiple - 1))
     buf = io.BytesIO()
     doc = GuideDoc(buf, guide, theme, options, state, press)
     doc.watch(story)
     # the structure is declared from the story as built, before any pass wraps its lists
     structure = declare(story, doc.tag_meta()) if tagged and options.print_mode != "booklet" else None
-    spare = [f for f in story if getattr(f, "spare_notes", False)]
     with _named_errors(guide, theme, options, story, doc):
-        if even and (seed is None or (given and key not in SPARE)):
-            if seed is None:  # plan without the spare page: an odd count keeps it
-                plan_pass(doc, [f for f in story if not getattr(f, "spare_notes", False)], state)
+        keep = 0
+        if multiple > 1 and (seed is None or given or key not in SPARE):
+            if seed is None:  # plan without the spare pages: the count says how many to keep
+                plan_pass(doc, [f for f in story if not getattr(f, "spare_notes", 0)], state)
                 seed = page_map(state)
-            keep = seed.total % 2 == 1
-            seed = PageMap(seed.pages, seed.total + 1) if keep else seed
-        else:
-            keep = SPARE.get(key, False) if even else False
-        if even and not keep:
-            story[:] = [f for f in story if not getattr(f, "spare_notes", False)]
+            keep = (-seed.total) % multiple
+            seed = PageMap(seed.pages, seed.total + keep)
+        elif multiple > 1:
+            keep = SPARE[key]
+        dropped = [f for f in story if getattr(f, "spare_notes", 0) > keep]
+        if dropped:
+            story[:] = [f for f in story if getattr(f, "spare_notes", 0) <= keep]
             if structure is not None:
-                _drop_nodes(spare)
+                _drop_nodes(dropped)
         if seed is not None:
             state.pages, state.total = dict(seed.pages), seed.total
         else:
@@ -260,9 +265,10 @@ def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: 
         # the stability check stays: a pass that ends with numbers other than it drew with runs again
         passes = doc.multiBuild(story, maxPasses=6, canvasmaker=maker)
     final = page_map(state)
-    remember(key, final)
-    if even and key:
-        SPARE[key] = keep
+    if not given:
+        remember(key, final)
+        if multiple > 1 and key:
+            SPARE[key] = keep
     return buf.getvalue(), final, passes
 
 

@@ -234,7 +234,7 @@ def _kept_with_next(f) -> bool:
 
 
 def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState,
-                spare_notes: bool = False) -> list:
+                spare_notes: int = 0) -> list:
     """The whole guide as flowables: cover, contents, sections, back cover."""
     ctx = Ctx(guide, theme, options, state)
     story: list = [state, NextPageTemplate("contents"), *cover(ctx), NextPageTemplate("body"), PageBreak()]
@@ -259,16 +259,16 @@ def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: Pass
                  para(escape(words(guide)("help_see_before", title=b.help_title)), theme.style("body"))]
     for _ in range(options.notes_pages):
         story += [PageBreak(), *notes_page(ctx)]
-    if spare_notes:  # kept only when the layout ends on an odd page (render_counted decides)
+    for n in range(1, spare_notes + 1):  # spare Notes pages: render_counted keeps as many as the count needs
         spare = [PageBreak(), *notes_page(ctx)]
         for f in spare:
-            f.spare_notes = True
+            f.spare_notes = n
         story += spare
     story += [NextPageTemplate("back"), PageBreak(), *panel, *close]
     story = keep_with_next(story, theme.frame_width, theme.frame_height)
     for before, f in zip(story, story[1:]):  # a break the keep rules put before a spare flowable is spare too
-        if getattr(f, "spare_notes", False) and getattr(before, "inserted_keep", False):
-            before.spare_notes = True
+        if getattr(f, "spare_notes", 0) and getattr(before, "inserted_keep", False):
+            before.spare_notes = f.spare_notes
     return story
 
 

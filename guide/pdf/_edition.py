@@ -28,5 +28,5 @@ def render_guide(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
     from ..layout import make_theme, render   # imported here: verify loads content without the layout machinery
 
     theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
-    return render(guide, theme, options, even=True)
+    return render(guide, theme, options, multiple=2)
 

@@ -13,7 +13,7 @@ bookmarks count the padding).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
@@ -38,29 +38,24 @@ MARK_COLOUR = b"1 1 1 1 K"
 def render_print(guide: m.Guide, options: BuildOptions) -> tuple[bytes, int]:
     """The print-shop form of one edition; returns the PDF bytes and its page count.
 
-    A planning pass (nothing drawn) gives the unpadded page count; the padded edition is then
-    laid out and drawn once, seeded with that page map shifted by the padding, and the shop
-    form's boxes and crop marks are drawn by ReportLab with the pages, and the booklet's pages are
+    The edition is padded to a multiple of 4 pages with Notes pages before the back cover, decided by
+    the one planning pass (the story carries the spare pages: no second story, no second pass); the
+    shop form's boxes and crop marks are drawn by ReportLab with the pages, and the booklet's pages are
     imposed on their sheets as ReportLab writes them (_booklet): no second reading, no pypdf.
     """
-    from ..layout import PageMap, plan_pages, render
+    from ..layout import render
 
     if options.print_mode not in ("booklet", "shop"):
         raise ValueError(f"unknown print mode {options.print_mode!r}")
     bleed = BLEED if options.print_mode == "shop" else 0.0
     theme = make_theme(guide.brand, options.paper, options.large_print, cmyk=options.cmyk, bleed=bleed)
     check_safe_margins(theme)
-    planned = plan_pages(guide, theme, options)
-    pad = (-planned.total) % 4
-    padded = replace(options, notes_pages=options.notes_pages + pad) if pad else options
-    # the notes pages stand after every heading, so only the total moves; a wrong guess costs a pass
-    seed = PageMap(planned.pages, planned.total + pad)
     press = (ShopMarks(theme.width, theme.height, bleed) if options.print_mode == "shop"
              else BookletSheets(theme.width, theme.height))
-    pdf, pages = render(guide, theme, padded, seed=seed, press=press)
-    if pages != planned.total + pad:
-        raise LayoutError(f"padding {planned.total} pages with {pad} notes pages gave {pages} pages, "
-                          f"not {planned.total + pad}; the booklet needs a multiple of 4")
+    pdf, pages = render(guide, theme, options, press=press, multiple=4)
+    if pages % 4:
+        raise LayoutError(f"padding with notes pages gave {pages} pages, not a multiple of 4; "
+                          "the booklet needs a multiple of 4")
     if options.print_mode == "booklet":
         return pdf, pages // 2
     return pdf, pages
