@@ -61,18 +61,25 @@ def axe_violations(page) -> list[dict]:
             for v in result["violations"]]
 
 
-def test_an_advocate_fills_the_form_and_previews_a_named_copy(desk, browser, shots):
-    from pypdf import PdfReader
-
+def capturing(browser) -> tuple:
+    """A desktop browser context that keeps the bytes of every PDF the form answers with (the viewer's
+    HTML is not the PDF: the answer is fetched and passed on)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     captured: list[bytes] = []
 
-    def keep_pdf(route):  # the viewer's HTML is not the PDF: fetch the answer itself and pass it on
+    def keep_pdf(route):
         response = route.fetch()
         captured.append(response.body())
         route.fulfill(response=response)
 
     context.route("**/guide.pdf", keep_pdf)
+    return context, captured
+
+
+def test_an_advocate_fills_the_form_and_previews_a_named_copy(desk, browser, shots):
+    from pypdf import PdfReader
+
+    context, captured = capturing(browser)
     page = context.new_page()
     page.goto(desk.url + "/")
     page.get_by_label("A4").check()
@@ -135,15 +142,7 @@ def test_errors_are_announced_and_pass_axe(desk, browser):
 def test_a_spanish_speaking_advocate_switches_the_page_and_prints_the_spanish_guide(desk, browser, shots):
     from pypdf import PdfReader
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    captured: list[bytes] = []
-
-    def keep_pdf(route):
-        response = route.fetch()
-        captured.append(response.body())
-        route.fulfill(response=response)
-
-    context.route("**/guide.pdf", keep_pdf)
+    context, captured = capturing(browser)
     page = context.new_page()
     page.goto(desk.url + "/")
     page.get_by_role("link", name="Español").click()

@@ -10,7 +10,7 @@ import string
 import pytest
 from pypdf import PdfReader
 
-from conftest import CONTENT
+from conftest import CONTENT, locale_problems
 from guide.content import _locale, locale_for
 from guide.desk import DeskConfig, create_app
 from starlette.testclient import TestClient
@@ -111,19 +111,8 @@ def test_the_page_count_api_counts_the_chosen_language(client):
 
 
 def test_a_desk_word_missing_from_a_locale_file_is_a_located_error(tmp_path, monkeypatch):
-    folder = tmp_path / "locales"
-    folder.mkdir()
-    (folder / "en.yaml").write_bytes((_locale.locales_folder() / "en.yaml").read_bytes())
     es = (_locale.locales_folder() / "es.yaml").read_text(encoding="utf-8")
     es = es.replace('  preview: "Ver"\n', "").replace('"{n} páginas"', '"{m} páginas"')
-    (folder / "es.yaml").write_text(es, encoding="utf-8")
-    monkeypatch.setattr(_locale, "locales_folder", lambda: folder)
-    _locale._read.cache_clear()
-    try:
-        with pytest.raises(Exception) as err:
-            locale_for("es-US")
-    finally:
-        _locale._read.cache_clear()
-    problems = [str(p) for p in err.value.problems]
+    problems = locale_problems(tmp_path, monkeypatch, es)
     assert any(p.endswith("desk.preview: missing (every locale needs each key of en.yaml)") for p in problems)
     assert any("desk.n_pages: must use the placeholders {n} as en.yaml does, not {m}" in p for p in problems)

@@ -8,11 +8,10 @@ problems the loader reports with the exact lines a user sees.
 from __future__ import annotations
 
 import io
-import signal
 import time
-from contextlib import contextmanager
 
 import pytest
+from conftest import deadline
 from minimal_content import BASICS, BRAND, GUIDE, REFERENCES, write_content
 from pypdf import PdfReader
 
@@ -237,18 +236,6 @@ def test_8_a_huge_table_cell_is_wrapped(here):
     assert all(f"Drug{i:02d}" in joined for i in range(40))
 
 
-@contextmanager
-def deadline(seconds: int):
-    def fail(*_):
-        raise AssertionError(f"layout still running after {seconds} s")
-    old = signal.signal(signal.SIGALRM, fail)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
 
 def test_8_a_block_that_cannot_fit_names_its_section_and_path(here, monkeypatch):
     """ReportLab's raw 'Flowable ... too large' never reaches the user: the block is named."""
@@ -280,7 +267,7 @@ def test_8_a_callout_over_a_page_ends_in_a_pdf_or_a_named_block(here, inside):
     write_content(here, sections__basics_yaml=HEAD + "  - callout:\n      title: T\n      blocks:\n" + inside)
     guide = load("content")
     start = time.perf_counter()
-    with deadline(60):
+    with deadline(60, "layout still running"):
         try:
             pdf, pages = render_guide(guide, BuildOptions(large_print=True))
         except LayoutError as exc:

@@ -10,14 +10,13 @@ import hashlib
 import io
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import deadline
 from minimal_content import BRAND, write_content
 from PIL import Image
 
@@ -55,21 +54,9 @@ def snapshot(root: Path) -> dict[str, str]:
     return out
 
 
-@contextmanager
-def deadline(seconds: int):
-    def fail(*_):
-        raise AssertionError(f"still running after {seconds} s (blocked on a FIFO or device?)")
-    old = signal.signal(signal.SIGALRM, fail)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    with deadline(20):
+    with deadline(20, "still running (blocked on a FIFO or device?)"):
         code = main(list(argv), prog="guide")
     out, err = capsys.readouterr()
     return code, out, err
@@ -279,7 +266,7 @@ def test_an_unreadable_sections_folder_is_a_located_message(here, capsys, monkey
 def test_read_input_stops_at_the_kind_limit_before_reading(tmp_path, kind, limit):
     big = tmp_path / "big"
     _sparse_at(big, 5 << 30)
-    with deadline(5), pytest.raises(InputError) as info:
+    with deadline(5, "still running (blocked on a FIFO or device?)"), pytest.raises(InputError) as info:
         read_input(big, kind)
     assert info.value.reason == f"file is larger than {limit} bytes"
     (tmp_path / "ok").write_bytes(b"x" * 10)

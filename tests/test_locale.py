@@ -13,7 +13,7 @@ import pytest
 from guide.content import _locale, edition_folder, load_guide, locale_for, pair_problems
 from guide.errors import ContentError
 
-from conftest import CONTENT, ROOT
+from conftest import CONTENT, ROOT, locale_problems
 
 DAY = dt.date(2026, 11, 27)
 
@@ -45,26 +45,11 @@ def test_every_locale_has_every_key_of_english():
         assert set(locale_for(lang).words) == set(en), lang
 
 
-def _bad_locales(tmp_path, monkeypatch, es_text: str):
-    folder = tmp_path / "locales"
-    folder.mkdir()
-    shutil.copy(_locale.locales_folder() / "en.yaml", folder / "en.yaml")
-    (folder / "es.yaml").write_text(es_text, encoding="utf-8")
-    monkeypatch.setattr(_locale, "locales_folder", lambda: folder)
-    _locale._read.cache_clear()
-    try:
-        with pytest.raises(ContentError) as err:
-            locale_for("es-US")
-    finally:
-        _locale._read.cache_clear()
-    return [str(p) for p in err.value.problems]
-
-
 def test_a_missing_or_wrong_key_is_a_located_error(tmp_path, monkeypatch):
     es = (_locale.locales_folder() / "es.yaml").read_text(encoding="utf-8")
     es = es.replace('  notes: "Notas"\n', "").replace('"Página {n} de {m}"', '"Página {n}"')
     es = es.replace('  contents: "Contenido"\n', '  contents: "Contenido"\n  contenido: "Otro"\n')
-    problems = _bad_locales(tmp_path, monkeypatch, es)
+    problems = locale_problems(tmp_path, monkeypatch, es)
     assert "guide/locales/es.yaml:6: words.contenido: not a key of en.yaml" in problems
     assert any(p.startswith("guide/locales/es.yaml:") and "words.page_n_of_m: must use the placeholders {m}, {n}"
                in p for p in problems)

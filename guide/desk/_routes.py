@@ -17,7 +17,9 @@ from ._desk import MAX_BODY, BuildFailed, Desk, download_name
 from ._fields import FIELDS, FieldError, choosable, parse_fields
 from ._pool import Busy
 from ._security import COOKIE
-from ._ui import language_choices, page_language, page_words
+from ..content import locale_for
+from ..content._locale import primary
+from ._ui import language_choices, page_language
 
 RETRY_AFTER = "2"
 
@@ -149,8 +151,8 @@ def render_page(request: Request, values: dict | None = None, errors: list[Field
                 ui: str | None = None) -> Response:
     """The desk page in the advocate's language ``ui``, showing the guide edition in the form's language."""
     desk = desk_of(request)
-    ui = ui or page_language(request.query_params.get("lang"), request.headers.get("accept-language", ""))
-    words = page_words(ui)
+    ui = ui or page_language(request)
+    words = locale_for(ui)
     values = dict(values or {})
     # the guide's language: as chosen on the form, else the page's own when the desk has that edition
     if not values.get("language") or desk.edition(values["language"]) is None:
@@ -175,8 +177,8 @@ def render_page(request: Request, values: dict | None = None, errors: list[Field
         for e in errors:
             by_field.setdefault(e.field, []).append(e.message)
         back = [s.title for s in g.sections if s not in sections]
-        guide_languages = [(tag, page_words(tag.split("-")[0]).desk_words("language_self"))
-                           for tag in desk.editions]
+        names = dict(language_choices())
+        guide_languages = [(tag, names.get(primary(tag), tag)) for tag in desk.editions]
         ctx.update(guide=g, sections=sections, back=back, v=v, errors=by_field, whole=whole, pages=pages,
                    error_list=list(errors), guide_languages=guide_languages)
     templates = request.app.state.templates
@@ -200,13 +202,12 @@ async def guide_form(request: Request) -> Response:
     try:
         body = await read_body(request)
     except TooLarge:
-        words = page_words(page_language(request.query_params.get("lang"),
-                                         request.headers.get("accept-language", "")))
+        words = locale_for(page_language(request))
         return render_page(request, errors=[FieldError("form", words.desk_words("too_large", kb=MAX_BODY // 1024))],
                            status=413)
     form = await _replayed(request, body).form()
-    ui = page_language(form.get("ui"), request.headers.get("accept-language", ""))
-    words = page_words(ui)
+    ui = page_language(request, form.get("ui", ""))
+    words = locale_for(ui)
     if request.scope["state"].get("auth") == "cookie" and not desk.guard.csrf_ok(form.get("csrf")):
         return render_page(request, errors=[FieldError("form", words.desk_words("expired"))], status=403, ui=ui)
     values = _form_values(form)
@@ -264,8 +265,8 @@ async def signin(request: Request) -> Response:
     templates = request.app.state.templates
     if not desk.guard.on:
         return RedirectResponse("/", status_code=303)
-    ui = page_language(request.query_params.get("lang"), request.headers.get("accept-language", ""))
-    words = page_words(ui)
+    ui = page_language(request)
+    words = locale_for(ui)
     error = None
     if request.method == "POST":
         try:

@@ -7,7 +7,7 @@ The page's language is the advocate's; the guide's language is a separate choice
 from __future__ import annotations
 
 from ..content import locale_for, locale_languages
-from ..content._locale import Locale, primary
+from ..content._locale import primary
 
 DEFAULT = "en"
 
@@ -28,9 +28,13 @@ def _accepted(header: str) -> list[str]:
     return [lang for _, _, lang in sorted(ranked)]
 
 
-def page_language(asked: object, accept_language: str = "") -> str:
-    """The page's language: one asked for by name when the desk has its words, else the browser's first one
-    it has, else English. Anything else asked for is ignored (a link is not a form field to complain about)."""
+def page_language(request, asked: object = None) -> str:
+    """The page's language: the one asked for (the form's ``ui`` field, else the ``?lang=`` link) when the desk
+    has its words, else the browser's first one it has, else English. Anything else asked for is ignored
+    (a link is not a form field to complain about)."""
+    if asked is None:
+        asked = request.query_params.get("lang")
+    accept_language = request.headers.get("accept-language", "")
     have = locale_languages()
     if isinstance(asked, str) and primary(asked.strip() or "-") in have:
         return primary(asked.strip())
@@ -38,10 +42,6 @@ def page_language(asked: object, accept_language: str = "") -> str:
         if lang in have:
             return lang
     return DEFAULT
-
-
-def page_words(lang: str) -> Locale:
-    return locale_for(lang)
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph, Spacer, TableStyle
 
 from ..content import BuildOptions, escape
 from ..content import models as m

@@ -14,7 +14,6 @@ The planning pass places flowables with the same code, so its page map stays the
 from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, ListFlowable, Paragraph, Spacer, Table
-from reportlab.platypus.flowables import _listWrapOn
 
 MIN_LINES = 2  # lines of a block on each side of a page break
 _MEASURING = None
@@ -158,12 +157,12 @@ def keep_with_next(story: list, width: float, frame_height: float) -> list:
     i = 0
     while i < len(story):
         f = story[i]
-        if not _keeps(f):
+        if not kept_with_next(f):
             out.append(f)
             i += 1
             continue
         run = []
-        while i < len(story) and _keeps(story[i]):
+        while i < len(story) and kept_with_next(story[i]):
             run.append(story[i])
             i += 1
         need = 0.0
@@ -177,9 +176,7 @@ def keep_with_next(story: list, width: float, frame_height: float) -> list:
             k += 1
         if k < len(story) and not isinstance(story[k], CondPageBreak) and hasattr(story[k], "wrap"):
             need += space_before(story[k]) + opening_height(story[k], width, frame_height)
-        brk = CondPageBreak(min(need, frame_height))
-        brk.inserted_keep = True  # not one of a block's own flowables (see _document._where)
-        out.append(brk)
+        out.append(keep_break(need, frame_height))
         out.extend(run)
     return out
 
@@ -190,12 +187,21 @@ def space_before(f) -> float:
     return 0.0 if isinstance(f, ListFlowable) else f.getSpaceBefore()
 
 
-def _keeps(f) -> bool:
+def keep_break(need: float, frame_height: float) -> CondPageBreak:
+    """A conditional page break the keep rules add (marked: not one of a block's own flowables, see
+    _document._where)."""
+    brk = CondPageBreak(min(need, frame_height))
+    brk.inserted_keep = True
+    return brk
+
+
+def kept_with_next(f) -> bool:
+    """A paragraph whose style (or own attribute) keeps it with the next flowable: a heading, a term."""
     if not isinstance(f, Paragraph):
         return False
     own = f.__dict__.get("keepWithNext")
     return bool(own if own is not None else getattr(f.style, "keepWithNext", 0))
 
 
-__all__ = ["BalancedSplit", "KeptList", "KeptTable", "keep_with_next", "opening_height", "MIN_LINES",
-           "_listWrapOn"]
+__all__ = ["BalancedSplit", "KeptList", "KeptTable", "keep_break", "keep_with_next", "kept_with_next",
+           "opening_height", "MIN_LINES"]

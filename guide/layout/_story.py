@@ -12,7 +12,7 @@ from ..content import BuildOptions, escape, is_back_matter
 from ..content import models as m
 from ._blocks import Ctx, heading, keep_last_word, markup, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
-from ._keep import keep_with_next
+from ._keep import keep_break, keep_with_next, kept_with_next
 from ._note import note_flowables
 from ._theme import Theme, variant
 from ._words import words, review_about, review_lines, sources_label, translation_about, translation_notice
@@ -216,21 +216,14 @@ def closing(story: list, block: list, theme: Theme) -> list:
     start = len(story)
     if story and isinstance(story[-1], Paragraph):
         start -= 1
-        while start > 0 and isinstance(story[start - 1], Paragraph) and _kept_with_next(story[start - 1]):
+        while start > 0 and kept_with_next(story[start - 1]):
             start -= 1
     tail = story[start:]
     need = stack_height(tail + block, theme.frame_width)
     if not tail or need > theme.frame_height:
         start, need = len(story), stack_height(block, theme.frame_width)
-    brk = CondPageBreak(min(need, theme.frame_height))
-    brk.inserted_keep = True  # not one of a block's own flowables (see _document._where)
-    story.insert(start, brk)
+    story.insert(start, keep_break(need, theme.frame_height))
     return block
-
-
-def _kept_with_next(f) -> bool:
-    own = f.__dict__.get("keepWithNext")
-    return bool(own if own is not None else getattr(f.style, "keepWithNext", 0))
 
 
 def build_story(guide: m.Guide, theme: Theme, options: BuildOptions, state: PassState,

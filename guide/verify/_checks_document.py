@@ -36,7 +36,7 @@ def check_file(ins: Inspection) -> Check:
     if problems:
         return Check("file", False, _joined(problems, 4))
     version = data[5:8].decode("ascii", "replace")
-    kind = "stream" if not re.search(rb"\bxref\s", tail + data[-65536:]) else "table"
+    kind = "table" if data.startswith(b"xref", int(found[-1])) else "stream"  # what startxref points at
     return Check("file", True, f"PDF {version}, {len(data):,} bytes, {ins.n} pages; cross-reference {kind} sound")
 
 
