@@ -25,8 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from _rounds import compile_tree
+
 ROOT = Path(__file__).resolve().parent.parent
-PEERS = ROOT.parent.parent / "shared" / "peers"
+PEERS = ROOT.parent / "shared" / "peers"
 PEERS_PYTHON = Path("/tmp/peers-venv/bin/python")
 
 
@@ -75,6 +77,7 @@ def main() -> None:
         tmp = Path(tmp)
         commands: dict[str, tuple[list[str], Path]] = {}
         for i, root in enumerate([ROOT, *ns.ours]):
+            compile_tree(root)
             tag = "ours" if i == 0 else f"ours[{root.name}]"
             commands.update({k: (v, root) for k, v in ours(tag, root.resolve(), tmp).items()})
         if not ns.no_peers:

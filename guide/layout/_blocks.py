@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Paragraph, Spacer, TableStyle
+from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Spacer, TableStyle
 
 from ..content import BuildOptions, escape
 from ..content import models as m
 from ._fallback import fallback_markup
 from ._flowables import Checkbox, Panel, PassState, with_role
 from ._keep import KeptList, KeptTable, opening_height
+from ._para import Paragraph
 from ._theme import Theme, variant
 from ._words import evidence_label, needs_not_reported, not_reported, words
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from ._fallback import fallback_markup
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import IndexingFlowable
 
 from ._keep import BalancedSplit
+from ._para import Paragraph
 
 
 def with_role(flowable: Flowable, role: str, **info) -> Flowable:

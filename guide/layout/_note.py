@@ -8,10 +8,11 @@ heading order of the guide stays as it is with or without a note.
 from __future__ import annotations
 
 from ._fallback import fallback_markup
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 
 from ..content import escape
 from ._flowables import Panel, with_role
+from ._para import Paragraph
 
 NOTE_TITLE = "A note from your advocate"  # en-US; the printed title is the locale's note_title
 

@@ -5,14 +5,14 @@ No rendering happens here; each flowable carries its role for later tagging.
 
 from __future__ import annotations
 
-from reportlab.platypus import (CondPageBreak, FrameBreak, ListFlowable, ListItem, NextPageTemplate, PageBreak,
-                                Paragraph, Spacer)
+from reportlab.platypus import CondPageBreak, FrameBreak, ListFlowable, ListItem, NextPageTemplate, PageBreak, Spacer
 
 from ..content import BuildOptions, escape, is_back_matter
 from ..content import models as m
 from ._blocks import Ctx, heading, keep_last_word, markup, para, render_block, stack_height
 from ._flowables import ContentsLine, PassState, WriteLine, with_role
 from ._keep import keep_break, keep_with_next, kept_with_next
+from ._para import Paragraph
 from ._note import note_flowables
 from ._theme import Theme, variant
 from ._words import words, review_about, review_lines, sources_label, translation_about, translation_notice
