@@ -28,7 +28,7 @@ from ..content import escape, print_image
 from ..content import models as m
 from ..errors import LayoutError
 from ..layout import Theme, atkinson_codepoints, draw_runs, fallback_markup, make_theme, register_fonts, variant
-from ..pdf import LetterTags
+from ..pdf import LetterTags, deflate
 from ..tagging import Node, Tagger, artifact, declare
 from ._letter_spec import (ADDRESS_FONT, IMB_BAND, LetterRecipient, LetterSpec, address_leading, address_problem,
                            format_date)
@@ -61,7 +61,7 @@ def _preseed() -> str:
 
 
 _SUBSETS: dict[tuple[str, tuple[int, ...]], bytes] = {}   # (font file, subset) -> font program
-_PACKED: dict[bytes, bytes] = {}                          # font program -> its Flate-compressed bytes
+_PACKED: dict[bytes | str, bytes] = {}                    # font program or ToUnicode map -> Flate-compressed
 
 
 @contextmanager
@@ -73,7 +73,7 @@ def _remembered_fonts(c: Canvas):
     TrueType file and deflating it were most of saving a batch. The caches are put on the
     faces and on ReportLab's Flate filter for this save only (the guide's renders make their
     own); a program for a given font file and subset is the same bytes either way, and so is
-    its compressed form. Page streams are compressed as always.
+    its compressed form (the ToUnicode maps likewise). Page streams go through pdf.deflate.
     """
     faces = []
     for name in c._doc.fontMapping:   # the fonts this document uses
@@ -97,12 +97,19 @@ def _remembered_fonts(c: Canvas):
     encode = flate.encode
 
     def packed(text):
-        if isinstance(text, bytes) and text in _PACKED:
-            return _PACKED[text]
-        data = encode(text)
-        if isinstance(text, bytes) and any(text is p for p in _SUBSETS.values()):
+        data = _PACKED.get(text)
+        if data is not None:
+            return data
+        raw = text.encode("utf8") if isinstance(text, str) else text
+        if raw.startswith(b"/CIDInit") or any(text is p for p in _SUBSETS.values()):
+            # a font program or ToUnicode map: the same in every batch, and compressed as the
+            # guide compresses its own (a packet then writes the guide's copy, see pdf._packet)
+            data = encode(text)
+            if len(_PACKED) >= 64:
+                _PACKED.clear()
             _PACKED[text] = data
-        return data
+            return data
+        return deflate(raw)   # a page's content: a small compressor for a small stream
 
     flate.encode = packed
     try:

@@ -18,7 +18,7 @@ from ..layout import font_problem
 from ._csvin import Oversized, header_only, read_rows  # noqa: F401 (re-exported)
 from ._letter_spec import LetterRecipient, LetterSpec, Signer, address_problem, usps_text
 
-FORMAT = 2                 # bump when packet bytes change for the same inputs (forces rebuilds)
+FORMAT = 3                 # bump when packet bytes change for the same inputs (forces rebuilds)
 MAX_FIELD = 200            # characters in any one cell
 
 # ---- the recipients file ------------------------------------------------------------------

@@ -60,7 +60,7 @@ from ._workers import WorkerState, render_editions, run_batches, sweep_packet_te
 
 DEFAULT_OUT = Path("out/packets")
 LOCK = ".packet-lock"
-BATCH = 16                 # letters rendered into one ReportLab document (fonts embedded once)
+BATCH = 64                 # letters rendered into one ReportLab document (fonts, shared drawing made once)
 CHUNK = 1000               # pass-1 rows per history transaction
 REMAIL_AFTER = 90          # days
 

@@ -298,63 +298,141 @@ def _structure(tree: _FilledTree, elements: tuple[Element, ...], page_ids: list[
 
 
 def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
-    """The letter's pages followed by the guide's, as one PDF; returns (bytes, pages).
+    """The letter's pages followed by the guide's, as one PDF; returns (bytes, pages)."""
+    pieces, pages, _ = packet_pieces(edition, letter)
+    return b"".join(pieces), pages
 
-    With a tagged guide, the letter's pages get /StructParents (after the guide's keys) and
-    /Tabs /S, and its structure goes into the tree ahead of the guide's (see _structure).
-    The guide's objects come from the template as they are; the letter's streams are written
-    plainly and every other object of this packet goes into one object stream of its own.
-    """
-    t = edition.packet_template()
-    tree = t.tree
-    out = [t.head]
-    pos = len(t.head)
-    stm = t.struct_base   # this packet's object stream
-    ids = [0] * len(letter.objects)
-    taken = set()   # letter streams the guide already holds, byte for byte
+
+@dataclass(frozen=True)
+class _FixedPart:
+    """A letter's fixed objects (LetterParts.fixed: fonts and resources) as written after an
+    edition's head, once for every packet that uses the same: their streams, then an object
+    stream of the rest. The file's hashes are carried on from the end of this part."""
+
+    ids: tuple[int, ...]   # object number of each fixed local object (the guide's own for one it shares)
+    end: int               # the first object number after this part's
+    data: bytes            # the part as written, right after the head
+    entries: bytes         # cross-reference entries of objects t.next_id .. end - 1
+    sha: Any               # SHA-256 of head + data (a hashlib object: copied per packet)
+    md5: Any               # MD5 of the edition's digest + data (the document ID's start)
+
+
+_FIXED: dict[tuple, _FixedPart] = {}
+_FIXED_MAX = 32
+
+
+def _fixed_part(t: _PacketTemplate, letter: LetterParts) -> _FixedPart:
+    key = (t.digest, letter.objects[:letter.fixed], letter.plain)
+    got = _FIXED.get(key)
+    if got is not None:
+        return got
+    n = letter.fixed
+    ids = [0] * n
     size = t.next_id
-    for i, pieces in enumerate(letter.objects):
+    for i in range(n):
+        pieces = letter.objects[i]
         if i in letter.plain and pieces[-1] in t.shared:
             ids[i] = t.shared[pieces[-1]]
-            taken.add(i)
         else:
             ids[i] = size
             size += 1
-    page_no = {i: k for k, i in enumerate(letter.pages)}
+    stm = size   # this part's object stream
     entries: dict[int, bytes] = {}
+    out: list[bytes] = []
+    pos = len(t.head)
     members: list[tuple[int, bytes]] = []
-    for i, pieces in enumerate(letter.objects):
-        if i in taken:
-            continue
-        body = _fill(pieces, ids, parent=2)
+    for i in range(n):
+        if ids[i] < t.next_id:
+            continue   # the guide's copy
+        body = _fill(letter.objects[i], ids)
         if i in letter.streams:
             data = b"%d 0 obj\n" % ids[i] + body + b"\nendobj\n"
             entries[ids[i]] = entry_at(pos)
             out.append(data)
             pos += len(data)
+        else:
+            members.append((ids[i], body))
+    if members:
+        for j, (num, _) in enumerate(members):
+            entries[num] = entry_in(stm, j)
+        entries[stm] = entry_at(pos)
+        out.append(object_stream(stm, members))
+        size += 1
+    data = b"".join(out)
+    sha = hashlib.sha256(t.head)
+    sha.update(data)
+    md5 = hashlib.md5(t.digest, usedforsecurity=False)
+    md5.update(data)
+    got = _FixedPart(tuple(ids), size, data, b"".join(entries[k] for k in range(t.next_id, size)), sha, md5)
+    if len(_FIXED) >= _FIXED_MAX:
+        _FIXED.pop(next(iter(_FIXED)))
+    _FIXED[key] = got
+    return got
+
+
+def packet_pieces(edition: Edition, letter: LetterParts) -> tuple[list[bytes], int, str]:
+    """The packet PDF as pieces to write one after the other, its page count and its SHA-256 (hex).
+
+    The edition's head and the letter's fixed part (see _FixedPart) are the same bytes for many
+    packets: they are not joined or hashed again. With a tagged guide, the letter's pages get
+    /StructParents (after the guide's keys) and /Tabs /S, and its structure goes into the tree
+    ahead of the guide's (see _structure). The letter's own streams (its pages' content) are
+    written plainly; its pages, the page tree and the structure go into one object stream of
+    this packet's own.
+    """
+    t = edition.packet_template()
+    tree = t.tree
+    fixed = _fixed_part(t, letter)
+    pos = len(t.head) + len(fixed.data)
+    stm = t.struct_base   # this packet's object stream
+    n = letter.fixed
+    ids = list(fixed.ids) + [0] * (len(letter.objects) - n)
+    size = fixed.end
+    for i in range(n, len(letter.objects)):
+        ids[i] = size
+        size += 1
+    page_no = {i: k for k, i in enumerate(letter.pages)}
+    entries: list[bytes] = []
+    members: list[tuple[int, bytes]] = []
+    out: list[bytes] = []
+    for i in range(n, len(letter.objects)):
+        body = _fill(letter.objects[i], ids, parent=2)
+        if i in letter.streams:
+            data = b"%d 0 obj\n" % ids[i] + body + b"\nendobj\n"
+            entries.append(entry_at(pos))
+            out.append(data)
+            pos += len(data)
             continue
         if tree is not None and i in page_no:
             body = body.replace(b"<<", b"<<\n/StructParents %d\n/Tabs /S" % (tree.next_key + page_no[i]), 1)
+        entries.append(b"")   # filled below, once the object stream's order is known
         members.append((ids[i], body))
     page_ids = [ids[i] for i in letter.pages]
     kids = page_ids + t.guide_page_ids
     head = [(2, b"<<\n/Type /Pages\n/Count %d\n/Kids [" % len(kids)
              + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>")]
+    first = size
     if tree is not None:   # numbered stm + 1 .. stm + 4 (the template counts on it)
         bodies, doc, root, nums, leaf = _structure(tree, letter.elements, page_ids, size)
         head += [(tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums), (tree.leaf_id, leaf)]
         members += [(size + j, body) for j, body in enumerate(bodies)]
         size += len(bodies)
     members = head + members
-    for j, (num, _) in enumerate(members):
-        entries[num] = entry_in(stm, j)
-    entries[stm] = entry_at(pos)
+    index = {num: entry_in(stm, j) for j, (num, _) in enumerate(members)}
+    own = [e or index[fixed.end + k] for k, e in enumerate(entries)]
     data = object_stream(stm, members)
     out.append(data)
+    xref = (entry_at(pos) + b"".join(index[num] for num in range(stm + 1, t.next_id)) + fixed.entries
+            + b"".join(own) + b"".join(index[num] for num in range(first, size)))
+    md5 = fixed.md5.copy()
+    for piece in out:
+        md5.update(piece)
     pos += len(data)
-    doc_id = hashlib.md5(t.digest + b"".join(out[1:]), usedforsecurity=False).hexdigest().encode()
-    out.append(t.xref.stream(size, b"".join(entries[n] for n in range(stm, size)), doc_id, pos))
-    return b"".join(out), len(kids)
+    out.append(t.xref.stream(size, xref, md5.hexdigest().encode(), pos))
+    sha = fixed.sha.copy()
+    for piece in out:
+        sha.update(piece)
+    return [t.head, fixed.data, *out], len(kids), sha.hexdigest()
 
 
 def _guide_record(reader: PdfReader) -> dict | None:
