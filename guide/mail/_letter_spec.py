@@ -289,12 +289,17 @@ def parse_window(text: str) -> Window:
 
 # ---- the address block ---------------------------------------------------------------------
 
+_PLAIN = re.compile(r"[A-Za-z0-9 ]*")
+
+
 def usps_text(text: str) -> str:
     """USPS Publication 28 form: upper case; periods, slashes and hyphens kept where they carry meaning
     (a house-number range 112-10, a unit 4-B, a fraction 1/2, a decimal 39.2: next to a digit, and a
     slash or period between two digits); abbreviation periods and apostrophes dropped (ST, OBRIEN);
     other punctuation becomes a space (MULLER-LUKASZ -> MULLER LUKASZ); diacritics kept as written
     (Pub 28's own examples keep VÍA ANGÉLICA)."""
+    if _PLAIN.fullmatch(text):   # letters, digits and spaces only (most lines): nothing to drop or keep
+        return " ".join(text.upper().split())
     chars = unicodedata.normalize("NFC", text).upper()
     out = []
     for i, ch in enumerate(chars):

@@ -331,6 +331,8 @@ def _one_line(text: str) -> str:
     """A cell as one line: NFC (decomposed accents, as macOS and some web forms send them, composed),
     control characters dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFC", text)
+    if text.isprintable():   # no control characters (most cells)
+        return " ".join(text.split())
     return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t").split())
 
 
