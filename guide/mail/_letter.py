@@ -14,22 +14,21 @@ import datetime as dt
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFontFace
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
 
 from ..content import escape, print_image
 from ..content import models as m
 from ..errors import LayoutError
-from ..layout import Theme, atkinson_codepoints, draw_runs, fallback_markup, make_theme, register_fonts, variant
-from ..pdf import LetterTags, deflate
+from ..layout import Theme, draw_runs, fallback_markup, make_theme, register_fonts, variant
+from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
+from ._kept import _KeptParagraph, preseed, remembered_fonts
 from ._letter_spec import (ADDRESS_FONT, IMB_BAND, LetterRecipient, LetterSpec, address_leading, address_problem,
                            format_date)
 
@@ -46,78 +45,9 @@ LETTERHEAD_GAP = 0.2 * inch      # the letterhead must end this far above the ad
 
 # ---- rendering -----------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _preseed() -> str:
-    """Every character the font draws, in code-point order.
-
-    ReportLab gives each document its own font subsets, filled in the order characters are
-    first drawn, so letters with different names (or rendered in different batches) would
-    embed different subsets. Telling the regular font about every character first
-    (TTFont.splitString assigns codes without drawing anything) makes its subsets the same
-    in every letter: a packet's bytes depend only on its own letter, and the print file
-    stores the fonts once.
-    """
-    return "".join(chr(cp) for cp in sorted(atkinson_codepoints()) if cp >= 0x20)
-
-
-_SUBSETS: dict[tuple[str, tuple[int, ...]], bytes] = {}   # (font file, subset) -> font program
-_PACKED: dict[bytes | str, bytes] = {}                    # font program or ToUnicode map -> Flate-compressed
-
-
-@contextmanager
-def _remembered_fonts(c: Canvas):
-    """While ``c`` saves: make the letter fonts' subset programs, and compress them, once per
-    process rather than once per batch.
-
-    Every batch embeds the same subsets (see _preseed), and cutting a subset out of the
-    TrueType file and deflating it were most of saving a batch. The caches are put on the
-    faces and on ReportLab's Flate filter for this save only (the guide's renders make their
-    own); a program for a given font file and subset is the same bytes either way, and so is
-    its compressed form (the ToUnicode maps likewise). Page streams go through pdf.deflate.
-    """
-    faces = []
-    for name in c._doc.fontMapping:   # the fonts this document uses
-        face = getattr(pdfmetrics.getFont(name), "face", None)
-        if not isinstance(face, TTFontFace) or "makeSubset" in face.__dict__:
-            continue
-        make = face.makeSubset
-
-        def remembered(subset, _make=make, _file=face.filename):
-            key = (_file, tuple(subset))
-            if key not in _SUBSETS:
-                if len(_SUBSETS) >= 32:
-                    _SUBSETS.clear()
-                    _PACKED.clear()
-                _SUBSETS[key] = _make(subset)
-            return _SUBSETS[key]
-
-        face.makeSubset = remembered
-        faces.append(face)
-    flate = pdfdoc.PDFZCompress
-    encode = flate.encode
-
-    def packed(text):
-        data = _PACKED.get(text)
-        if data is not None:
-            return data
-        raw = text.encode("utf8") if isinstance(text, str) else text
-        if raw.startswith(b"/CIDInit") or any(text is p for p in _SUBSETS.values()):
-            # a font program or ToUnicode map: the same in every batch, and compressed as the
-            # guide compresses its own (a packet then writes the guide's copy, see pdf._packet)
-            data = encode(text)
-            if len(_PACKED) >= 64:
-                _PACKED.clear()
-            _PACKED[text] = data
-            return data
-        return deflate(raw)   # a page's content: a small compressor for a small stream
-
-    flate.encode = packed
-    try:
-        yield
-    finally:
-        del flate.encode   # back to the class's own
-        for face in faces:
-            del face.makeSubset
+# what the letterhead's setters change on the canvas (set again when its drawing is repeated,
+# with whatever else its first drawing changed)
+_DRAWING_STATE = frozenset({"_fillColorObj", "_strokeColorObj", "_fontname", "_fontsize", "_leading", "_lineWidth"})
 
 
 @dataclass
@@ -169,13 +99,13 @@ class LetterMaker:
         page count and structure (see LetterTags).
 
         Batching saves the font embedding (about two thirds of a letter's cost); the letters'
-        pages and objects come out the same as when rendered alone (see _preseed).
+        pages and objects come out the same as when rendered alone (see _kept.preseed).
         """
         buf = io.BytesIO()
         c = Canvas(buf, invariant=1, pageCompression=1, initialFontName="Atkinson", initialFontSize=10)
         c.setTitle(f"Letters: {self.title}")
         c.setAuthor(self.brand.name)
-        pdfmetrics.getFont(ADDRESS_FONT).splitString(_preseed(), c._doc)
+        pdfmetrics.getFont(ADDRESS_FONT).splitString(preseed(), c._doc)
         tags = [self._draw(c, who, paper, large_print) for who, paper, large_print in items]
         # Page streams Flate-compressed only: ReportLab adds ASCII85 by default (a quarter
         # larger, and about 1 ms a page in its pure-Python encoder). The switch is global
@@ -183,7 +113,7 @@ class LetterMaker:
         saved = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            with _remembered_fonts(c):
+            with remembered_fonts(c):
                 c.save()
         finally:
             rl_config.useA85 = saved
@@ -200,10 +130,7 @@ class LetterMaker:
         c.tagger = tagger = Tagger(c, structure)   # a fresh record per letter
         first_page = c.getPageNumber() - 1
         c.setPageSize(lay.page)
-        self._letterhead(c, lay, structure.root)
-        if self.spec.profile.folded:   # a flat (9 x 12) piece is not folded: no marks
-            with artifact(c):
-                self._fold_marks(c, lay)
+        self._page_head(c, lay, structure.root)
         self._address(c, lay, who.block, structure.root, who.imb)
         w = self.spec.window
         left = w.left * inch
@@ -230,6 +157,39 @@ class LetterMaker:
         return LetterTags(page, letter_elements(tagger, structure.root, first_page))
 
     # -- pieces ------------------------------------------------------------------------------
+    def _page_head(self, c: Canvas, lay: _Layout, doc: Node) -> None:
+        """The letterhead and the fold marks, at the top of a letter's first page: the same
+        drawing in every letter of a layout, so the batch's first letter draws it and the others
+        repeat its operators, as _KeptParagraph repeats a paragraph's.
+
+        The drawing marks one P per letterhead line with MCIDs 0, 1, 2... of a fresh page, and
+        leaves the canvas's state (colours, font, line width) as it found it after; a repeat
+        makes the same P elements with the same MCIDs (checked) and sets that state again.
+        """
+        tagger = c.tagger
+        kept = c.__dict__.setdefault("_kept_heads", {})
+        fresh = tagger.mcids.get(tagger.page, 0) == 0 and not tagger.stack
+        got = kept.get(id(lay)) if fresh else None
+        if got is not None and got[0] is lay:
+            _, code, count, state = got
+            for k in range(count):
+                if tagger.new_mcid(doc.add("P"))[2] != k:   # cannot happen on a fresh page
+                    raise LayoutError("the letterhead's marked content is out of step")
+            c._code.extend(code)
+            c.__dict__.update(state)
+            return
+        start, seq, before, kids = len(c._code), tagger.seq, dict(c.__dict__), len(doc.children)
+        self._letterhead(c, lay, doc)
+        if self.spec.profile.folded:   # a flat (9 x 12) piece is not folded: no marks
+            with artifact(c):
+                self._fold_marks(c, lay)
+        count = tagger.mcids.get(tagger.page, 0)
+        if (fresh and tagger.seq == seq + count and len(doc.children) == kids + count
+                and all(n.role == "P" and not n.children for n in doc.children[kids:])):
+            state = {k: v for k, v in c.__dict__.items() if k in _DRAWING_STATE
+                     or (k not in ("_code", "_kept_heads") and (k not in before or before[k] is not v))}
+            kept[id(lay)] = (lay, tuple(c._code[start:]), count, state)
+
     def _letterhead(self, c: Canvas, lay: _Layout, doc: Node) -> None:
         """Brand name, tagline and contact line (a P each: the brand name is not a heading of
         the letter, and the guide's title stays the packet's first heading); rule and logo
@@ -345,55 +305,6 @@ class LetterMaker:
                                st["body"])
         salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
-
-
-class _KeptParagraph(Paragraph):
-    """A paragraph that is the same in every letter: its lines are broken once per width and
-    reused (line breaking is the largest part of laying out a letter), and its drawing is
-    made once per batch document and place on the page (see drawOn)."""
-
-    role = "P"
-    _wrapped: tuple[float, tuple[float, float]] | None = None
-
-    def drawOn(self, canvas, x, y, _sW=0):
-        """Draw as the first letter of this batch drew it at this place, if one did.
-
-        The drawing of a tagged paragraph is its operators plus one MCID (its text object's
-        marked content): a repeat takes the operators recorded the first time with a fresh MCID
-        from the letter's tagger. Only a paragraph that drew exactly one marked sequence and
-        nothing else the tagger records is repeated this way; any other is drawn afresh. The
-        recording lives on the canvas, so it never outlives the document whose fonts it uses.
-        """
-        tagger = getattr(canvas, "tagger", None)
-        frame = tagger.stack[-1] if tagger is not None and tagger.stack else None
-        if frame is None or not frame.inline or frame.piece is not self or len(tagger.stack) != 1:
-            return super().drawOn(canvas, x, y, _sW)
-        drawn = canvas.__dict__.setdefault("_kept_drawings", {})
-        key = (id(self), x, y, _sW)
-        if key in drawn:
-            code, at, old = drawn[key]
-            new = tagger.new_mcid(frame.node)[2]
-            code = list(code)
-            code[at] = code[at].replace(f"<</MCID {old}>>", f"<</MCID {new}>>")
-            canvas._code.extend(code)
-            frame.code = code[at]
-            return None
-        start, page = len(canvas._code), tagger.page
-        mcids, seq = tagger.mcids.get(page, 0), tagger.seq
-        super().drawOn(canvas, x, y, _sW)
-        code = canvas._code[start:]
-        if (tagger.seq == seq + 1 and tagger.mcids.get(page) == mcids + 1 and not frame.links
-                and tagger.page == page and any(e is frame.code for e in code)
-                and frame.code.count("<</MCID ") == 1 and f"<</MCID {mcids}>>" in frame.code
-                and sum("<</MCID " in e for e in code) == 1):
-            drawn[key] = (tuple(code), next(i for i, e in enumerate(code) if e is frame.code), mcids)
-        return None
-
-    def wrap(self, availWidth, availHeight):
-        # splitting across pages drops the broken lines (blPara): break them again then
-        if self._wrapped is None or self._wrapped[0] != availWidth or not hasattr(self, "blPara"):
-            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
-        return self._wrapped[1]
 
 
 @contextmanager
