@@ -11,7 +11,7 @@ _EXPORTS = {
     "add_bleed_and_marks": "._printshop", "booklet_sides": "._booklet", "BookletSheets": "._booklet", "crop_marks": "._printshop",
     "impose_booklet": "._printshop", "render_print": "._printshop", "MARK_ROOM": "._printshop",
     "LetterParts": "._letters", "LetterTags": "._letters", "letter_parts": "._letters",
-    "Edition": "._packet", "packet_pdf": "._packet", "packet_pieces": "._packet", "deflate": "._objstm",
+    "Edition": "._packet", "packet_pdf": "._packetfile", "packet_pieces": "._packetfile", "deflate": "._objstm",
     "PrintFile": "._printfile", "atomic_stream": "._printfile",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
