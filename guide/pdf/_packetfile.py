@@ -21,6 +21,7 @@ from ._packet import Edition, _FilledTree, _PacketTemplate
 
 
 _ROLE_RE = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_STRUCTURES: dict[tuple, tuple] = {}   # (tree, elements, page ids, first id) -> _structure's objects
 
 
 def _structure(tree: _FilledTree, elements: tuple[Element, ...], page_ids: list[int],
@@ -187,7 +188,13 @@ def packet_pieces(edition: Edition, letter: LetterParts) -> tuple[list[bytes], i
              + b" ".join(b"%d 0 R" % k for k in kids) + b" ]\n>>")]
     first = size
     if tree is not None:   # numbered stm + 1 .. stm + 4 (the template counts on it)
-        bodies, doc, root, nums, leaf = _structure(tree, letter.elements, page_ids, size)
+        key = (tree, letter.elements, tuple(page_ids), size)   # letters of one shape: the same objects
+        made = _STRUCTURES.get(key)
+        if made is None:
+            if len(_STRUCTURES) >= 256:
+                _STRUCTURES.clear()
+            made = _STRUCTURES[key] = _structure(tree, letter.elements, page_ids, size)
+        bodies, doc, root, nums, leaf = made
         head += [(tree.doc_id, doc), (tree.root_id, root), (tree.nums_id, nums), (tree.leaf_id, leaf)]
         members += [(size + j, body) for j, body in enumerate(bodies)]
         size += len(bodies)
