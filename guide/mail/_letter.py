@@ -21,6 +21,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Spacer
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from ..content import escape, print_image
 from ..content import models as m
@@ -58,6 +59,7 @@ class _Layout:
     date: Paragraph | None = None
     body: list = field(default_factory=list)
     closings: dict = field(default_factory=dict)
+    greeting: object = None   # the salutation's fragment (a plain one, as ReportLab parses it)
 
 
 class LetterMaker:
@@ -301,8 +303,19 @@ class LetterMaker:
             closing.keep_whole = True
             if len(lay.closings) < 64:
                 lay.closings[signer] = closing
-        salutation = Paragraph(fallback_markup(escape(self.spec.salutation).replace("{name}", escape(who.name)), st["body"].fontName),
-                               st["body"])
+        plain = self.spec.salutation.replace("{name}", who.name)
+        markup = escape(self.spec.salutation).replace("{name}", escape(who.name))
+        marked_up = fallback_markup(markup, st["body"].fontName)
+        if marked_up == markup == plain:
+            # plain text (nothing escaped, all in the body's font): the one fragment ReportLab's
+            # parser makes of it, without parsing (its list attributes fresh, as a parse makes them)
+            if lay.greeting is None:
+                lay.greeting = Paragraph("x", st["body"]).frags[0]
+            g = lay.greeting
+            frag = g.clone(text=cleanBlockQuotedText(plain), **{k: [] for k, v in vars(g).items() if isinstance(v, list)})
+            salutation = Paragraph(markup, st["body"], frags=[frag])
+        else:
+            salutation = Paragraph(marked_up, st["body"])
         salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
 
