@@ -536,3 +536,28 @@ def test_repeated_body_drawing_gives_the_bytes_of_drawing_afresh(guide_model, mo
     afresh = LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch(items)
     assert repeated == afresh
     assert [t.pages for t in repeated[1]][:4] == [2, 1, 1, 1]
+
+
+def test_the_letterhead_repeat_and_the_plain_salutation_give_the_bytes_of_drawing_afresh(guide_model, monkeypatch):
+    """A batch whose letters repeat the first letter's letterhead and fold marks, and whose plain
+    salutations skip ReportLab's parser, is byte for byte the batch with every letterhead drawn and
+    every salutation parsed: names with entities, accents, letters from the fallback font, spaces
+    and ones long enough to wrap; paper sizes and large print mixed."""
+    import guide.mail._letter as letter_module
+
+    spec = load_letter(CONTENT / "letter.yaml")
+    names = ["Ann", "A & B <C>", "Zoë Żak-Ørjan", "Nguyễn Văn", "O'Neil", "Mary  Ellen",
+             "Bartholomew Alexander Montgomery-Featherstonehaugh the Third of Wessex"]
+    items = [(LetterRecipient(n, ("MR B SMITH" if len(n) > 30 else usps_text(n) or "A B", f"{i} MAIN ST",
+                                  "AKRON OH 44308")), "a4" if i % 5 == 0 else "letter", i % 3 == 0)
+             for i, n in enumerate(names * 3)]
+    shortcut = LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch(items)
+    drawn = letter_module.LetterMaker._page_head
+
+    def afresh(self, c, lay, doc):
+        c.__dict__.pop("_kept_heads", None)   # nothing recorded: every letterhead drawn
+        return drawn(self, c, lay, doc)
+
+    monkeypatch.setattr(letter_module.LetterMaker, "_page_head", afresh)
+    monkeypatch.setattr(letter_module.LetterMaker, "_plain_paragraph", staticmethod(lambda lay, plain: None))
+    assert LetterMaker(spec, guide_model.brand, guide_model.title, DAY).render_batch(items) == shortcut

@@ -306,18 +306,22 @@ class LetterMaker:
         plain = self.spec.salutation.replace("{name}", who.name)
         markup = escape(self.spec.salutation).replace("{name}", escape(who.name))
         marked_up = fallback_markup(markup, st["body"].fontName)
-        if marked_up == markup == plain:
-            # plain text (nothing escaped, all in the body's font): the one fragment ReportLab's
-            # parser makes of it, without parsing (its list attributes fresh, as a parse makes them)
-            if lay.greeting is None:
-                lay.greeting = Paragraph("x", st["body"]).frags[0]
-            g = lay.greeting
-            frag = g.clone(text=cleanBlockQuotedText(plain), **{k: [] for k, v in vars(g).items() if isinstance(v, list)})
-            salutation = Paragraph(markup, st["body"], frags=[frag])
-        else:
+        salutation = self._plain_paragraph(lay, plain) if marked_up == markup == plain else None
+        if salutation is None:
             salutation = Paragraph(marked_up, st["body"])
         salutation.role = "P"
         return [lay.date, salutation, *lay.body, Spacer(1, 2), closing]
+
+    @staticmethod
+    def _plain_paragraph(lay: _Layout, plain: str) -> Paragraph:
+        """A body paragraph of plain text (nothing to escape, all in the body's font) made of the one
+        fragment ReportLab's parser would make of it, without parsing: a copy of the fragment of a
+        plain word, with its text and fresh lists (as a parse makes them)."""
+        if lay.greeting is None:
+            lay.greeting = Paragraph("x", lay.styles["body"]).frags[0]
+        g = lay.greeting
+        frag = g.clone(text=cleanBlockQuotedText(plain), **{k: [] for k, v in vars(g).items() if isinstance(v, list)})
+        return Paragraph(plain, lay.styles["body"], frags=[frag])
 
 
 @contextmanager
