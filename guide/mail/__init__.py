@@ -9,7 +9,7 @@ from .._lazy import lazy_exports
 
 _LETTER_SPEC = ("ADDRESS_FONT", "LetterRecipient", "LetterSpec", "Signer", "Window", "address_problem",
                 "format_date", "load_letter", "max_address_lines", "parse_window", "usps_text")
-_LETTER = ("CLEAR_BELOW", "LetterMaker", "letter_elements")
+_LETTER = ("CLEAR_BELOW", "LetterMaker")
 _RECIPIENTS = ("FORMAT", "Job", "RowChecker", "file_slug", "map_header", "read_rows", "recipient_key", "zip3_state")
 _MANIFEST = ("MANIFEST", "REJECTS", "SKIPPED", "read_manifest")
 _HISTORY = ("HISTORY", "History")
@@ -18,7 +18,7 @@ _RUN = ("DEFAULT_OUT", "REMAIL_AFTER", "Summary", "cores", "make_packets")
 _PRINT = ("PRESORT", "PRESORT_COLUMNS", "PrintSet", "print_name", "sort_key")
 _MEASURE = ("PROFILES", "Piece", "measure", "sheet_weight")
 _TICKET = ("AUTOMATION_MINIMUM", "TICKET_JSON", "TICKET_TXT", "Ticket")
-_EXPORTS = {**dict.fromkeys(_LETTER_SPEC, "._letter_spec"), **dict.fromkeys(_LETTER, "._letter"),
+_EXPORTS = {**dict.fromkeys(_LETTER_SPEC, "._letter_spec"), **dict.fromkeys(_LETTER, "._letter"), "letter_elements": "._letter_tree",
             **dict.fromkeys(_RECIPIENTS, "._recipients"), **dict.fromkeys(_MANIFEST, "._manifest"),
             **dict.fromkeys(_RUN, "._run"), **dict.fromkeys(_HISTORY, "._history"),
             **dict.fromkeys(_RUNFOLDER, "._runfolder"), **dict.fromkeys(_PRINT, "._printset"),

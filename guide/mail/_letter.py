@@ -30,6 +30,7 @@ from ..layout import Theme, draw_runs, fallback_markup, make_theme, register_fon
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
 from ._kept import _KeptParagraph, preseed, remembered_fonts
+from ._letter_tree import _release, letter_elements
 from ._letter_spec import (ADDRESS_FONT, IMB_BAND, LetterRecipient, LetterSpec, address_leading, address_problem,
                            format_date)
 
@@ -156,7 +157,9 @@ class LetterMaker:
                           leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         c.showPage()
         c.tagger = None
-        return LetterTags(page, letter_elements(tagger, structure.root, first_page))
+        tags = LetterTags(page, letter_elements(tagger, structure.root, first_page))
+        _release(tagger, structure.root)
+        return tags
 
     # -- pieces ------------------------------------------------------------------------------
     def _page_head(self, c: Canvas, lay: _Layout, doc: Node) -> None:
@@ -332,46 +335,6 @@ def marked(c: Canvas, node: Node):
         yield
     finally:
         c.tagger.end()
-
-
-def letter_elements(tagger: Tagger, root: Node, first_page: int) -> tuple:
-    """The letter's elements under its Document, in reading order (= drawing order), as
-    LetterTags.elements: (role, parent index or -1, kids), a kid being a child's index or a
-    (page within the letter, MCID) pair. Elements that drew nothing are left out."""
-    ordered: dict[int, list] = {}
-    first: dict[int, int] = {}
-
-    def visit(node: Node) -> bool:
-        items = []
-        for seq, page, what in tagger.content.get(id(node), ()):
-            if not isinstance(what, int):
-                raise LayoutError("a letter cannot carry links or form fields")
-            items.append((seq, (page - first_page, what)))
-        for child in node.children:
-            if visit(child):
-                items.append((first[id(child)], child))
-        if not items:
-            return False
-        items.sort(key=lambda item: item[0])
-        ordered[id(node)] = items
-        first[id(node)] = items[0][0]
-        return True
-
-    elements: list = []
-
-    def register(node: Node, parent: int) -> int:
-        index = len(elements)
-        elements.append(None)
-        kids = tuple(register(x, index) if isinstance(x, Node) else x for _, x in ordered[id(node)])
-        elements[index] = (node.role, parent, kids)
-        return index
-
-    if visit(root):
-        for _, x in ordered[id(root)]:
-            if not isinstance(x, Node):
-                raise LayoutError("letter content was marked for the document itself, not an element")
-            register(x, -1)
-    return tuple(elements)
 
 
 def _fill(frame: Frame, story: list, c: Canvas) -> bool:
