@@ -27,7 +27,6 @@ from ._manifest import Done, Result
 from ._recipients import Job
 
 IN_FLIGHT_PER_JOB = 3      # batches queued per worker: keeps both cores busy, memory bounded
-GC_THRESHOLD = (50_000, 50, 100)   # while building: collect young objects less often (see _steady_gc)
 
 
 @dataclass
@@ -51,25 +50,21 @@ def _init_worker(state: WorkerState, in_pool: bool) -> None:
     global _STATE
     if in_pool:   # Ctrl-C is the main process's to handle; it stops the workers
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        gc.set_threshold(*GC_THRESHOLD)
     _STATE = state
 
 
 @contextlib.contextmanager
 def _steady_gc():
-    """While the batches run: what exists already (the guide, its editions and templates, the
-    fonts) is set aside from the cyclic collector (gc.freeze), and young objects are collected
-    less often. A letter allocates thousands of objects; with the defaults every letter set off
-    collections that went through all those long-lived objects again (about a tenth of a
-    packet's time). Forked workers inherit both, and never touch the frozen objects' pages."""
-    old = gc.get_threshold()
+    """While the batches run, what exists already (the guide, its editions and templates, the fonts)
+    is set aside from the cyclic collector (gc.freeze): with it in view, every full collection went
+    through all of it again (about a tenth of a packet's time). Forked workers inherit this, and
+    never touch the frozen objects' pages. (Collecting young objects less often was tried and cost
+    more: the batches keep many young objects alive, and each collection goes through them all.)"""
     frozen = gc.get_freeze_count()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
     try:
         yield
     finally:
-        gc.set_threshold(*old)
         if not frozen:   # leave what someone else froze as it was
             gc.unfreeze()
 
