@@ -38,8 +38,12 @@ def given_options(args) -> dict:
     """The edition options given on the command line, as build-record keys, checked as untrusted input."""
     from ..content import MAX_ADVOCATE, MAX_NAME
     from ..errors import ContentError
-    from ..layout import clean_person_text
     from ._common import option_problem
+
+    def clean_person_text(*a):  # the font-coverage test behind it loads ReportLab: only when a name is given
+        from ..layout import clean_person_text
+
+        return clean_person_text(*a)
 
     given: dict = {}
     if args.paper is not None:

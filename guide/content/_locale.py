@@ -33,6 +33,9 @@ def available() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in locales_folder().glob("*.yaml")))
 
 
+locale_languages = available  # the package's public name for it
+
+
 @dataclass(frozen=True)
 class Locale:
     """Interface words and formats for one content language tag."""
