@@ -131,10 +131,10 @@ def _pick_recorded_language(args, pdf) -> None:
     lang = recorded_language(pdf)
     if not lang:
         return
-    base = content_dir(args)
-    for tag, _ in languages(base):
+    editions = languages(content_dir(args))   # each guide.yaml read once
+    for tag, _ in editions:
         if tag.lower() == lang.lower():
-            args.language = None if tag == next(iter(languages(base)))[0] else tag
+            args.language = None if tag == editions[0][0] else tag
             return
 
 
