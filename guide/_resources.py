@@ -7,10 +7,12 @@ and content/ (the project's shape); a wheel carries real copies made from them w
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 
+@lru_cache(maxsize=None)  # where the package lies does not change in a process; the layout asks often
 def data_folder(name: str) -> Path:
     folder = files(__package__) / name
     # ReportLab opens fonts by file name, so the data must be plain files: a zipped install (where files()
