@@ -9,11 +9,13 @@ when it is built.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).parent
 
 
+@lru_cache(maxsize=None)  # where the package lies does not change in a process; the layout asks often
 def data_folder(name: str) -> Path:
     # ReportLab opens fonts by file name, so the data must be plain files: a zipped install (where
     # importlib.resources gives a zipfile.Path) is not supported. resolve() follows the repo's symlinks, so
