@@ -24,7 +24,8 @@ from ._story import build_story, cover_band_height, cover_low_height
 from ._words import review_footer, words
 from ._info import record_build
 from ..tagging import canvas_maker, declare
-from ._theme import SAFE_ZONE, Theme
+from ._geometry import SAFE_ZONE
+from ._theme import Theme
 
 
 
