@@ -6,21 +6,19 @@ code reads every size and colour from here and holds no numbers of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ..content.models import Brand, Colour
 from ._coverage import FONT_DIR, FONT_FILES, SPACE, Drawable
-from ._geometry import STANDARD, Sizes, geometry
+from ._geometry import Geometry, geometry
 
 
 
@@ -57,42 +55,15 @@ def drawable_codepoints() -> Drawable:
 
 
 @dataclass(frozen=True)
-class Theme:
-    paper: str
-    large_print: bool
-    brand: Brand
+class Theme(Geometry):
+    """An edition's page (Geometry: size, margins, type sizes) with its brand, fonts, colours and styles."""
+
+    brand: Brand = field(kw_only=True)
     cmyk: bool = False
-    sizes: Sizes = STANDARD
-    page_size: tuple[float, float] = LETTER
-    margin_left: float = 0.85 * inch
-    margin_right: float = 0.85 * inch
-    margin_top: float = 0.9 * inch
-    margin_bottom: float = 0.9 * inch
     bleed: float = 0.0   # extra paper around the trim, for print-shop output
     font: str = "Atkinson"
     bold: str = "Atkinson-Bold"
     styles: dict[str, ParagraphStyle] = field(default_factory=dict, hash=False, compare=False)
-
-    # -- geometry -------------------------------------------------------------------
-    @property
-    def width(self) -> float:
-        return self.page_size[0]
-
-    @property
-    def height(self) -> float:
-        return self.page_size[1]
-
-    @property
-    def frame_width(self) -> float:
-        return self.width - self.margin_left - self.margin_right
-
-    @property
-    def frame_height(self) -> float:
-        return self.height - self.margin_top - self.margin_bottom
-
-    @property
-    def leading(self) -> float:
-        return round(self.sizes.body * self.sizes.leading_ratio, 1)
 
     @property
     def emphasis_font(self) -> str:
@@ -137,10 +108,8 @@ def make_theme(brand: Brand, paper: str = "letter", large_print: bool = False, c
                bleed: float = 0.0) -> Theme:
     """Build the theme for one edition."""
     register_fonts()
-    g = geometry(paper, large_print)
-    theme = Theme(paper=paper, large_print=large_print, brand=brand, cmyk=cmyk, sizes=g.sizes,
-                  page_size=g.page_size, margin_left=g.margin_left, margin_right=g.margin_right,
-                  margin_top=g.margin_top, margin_bottom=g.margin_bottom, bleed=bleed)
+    page = geometry(paper, large_print)
+    theme = Theme(**{f.name: getattr(page, f.name) for f in fields(page)}, brand=brand, cmyk=cmyk, bleed=bleed)
     theme.styles.update(_styles(theme))
     return theme
 
