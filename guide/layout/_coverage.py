@@ -32,6 +32,10 @@ class Drawable:
     def __init__(self, primary: frozenset[int]):
         self.primary = primary
 
+    def covers(self, text: str) -> bool:
+        """Atkinson draws every character of ``text`` (one set test; False sends a checker character by character)."""
+        return self.primary.issuperset(map(ord, text))
+
     def __contains__(self, cp: object) -> bool:
         if cp in self.primary:
             return True
