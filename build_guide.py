@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build the patient guide PDF from content/ (run with --help for the commands)."""
 
-import sys
-
-from guide.cli import main
+from guide.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -1,7 +1,5 @@
 """`python -m guide ARGS` in, the command line's exit code out."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

@@ -172,3 +172,40 @@ def test_new_into_an_empty_folder_fills_it(tmp_path):
     scaffold(ROOT / "guide" / "scaffold", tmp_path / "empty")
     assert (tmp_path / "empty" / "guide.yaml").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+EXIT_SCRIPT = """
+import atexit, sys, tempfile, threading, time
+from pathlib import Path
+from guide.cli import exit_now
+mark, mode = Path(sys.argv[1]), sys.argv[2]
+left = Path(tempfile.mkdtemp(dir=mark.parent))
+def handler():
+    mark.write_text("handlers ran")
+    left.rmdir()
+atexit.register(handler)
+if mode == "thread":  # a thread still running: the ordinary exit waits for it
+    threading.Thread(target=lambda: (time.sleep(0.3), (mark.parent / "thread").write_text("done"))).start()
+print("x" * 100_000)  # more than one buffer of a redirected stdout
+exit_now(3)
+"""
+
+
+@pytest.mark.parametrize("mode", ["alone", "thread"])
+def test_the_fast_exit_keeps_output_exit_code_and_exit_handlers(tmp_path, mode):
+    out = tmp_path / "stdout.txt"
+    with out.open("w") as stdout:
+        done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, str(tmp_path / "mark"), mode],
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert done.returncode == 3, done.stderr
+    assert out.read_text() == "x" * 100_000 + "\n"
+    assert (tmp_path / "mark").read_text() == "handlers ran"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["mark", "stdout.txt", *(["thread"] if mode == "thread" else [])])
+
+
+def test_the_script_entries_exit_with_the_command_code(tmp_path):
+    for cmd in ([sys.executable, str(ROOT / "build_guide.py")], [sys.executable, "-m", "guide"]):
+        done = subprocess.run([*cmd, "verify", str(tmp_path / "missing.pdf")], capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 2 and "file not found" in done.stdout + done.stderr
+        assert "Traceback" not in done.stderr

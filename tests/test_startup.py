@@ -44,3 +44,20 @@ def test_verifying_a_guide_loads_no_letter_settings_and_no_print_shop(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(pdf)], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.split("LOADED:")[-1].split() == []
+
+
+def test_verifying_a_guide_loads_only_the_content_modules_its_checks_use(tmp_path):
+    """verify reads the content and the PDF: not the reading-grade advice, PEMAT, the letter checks, difflib's
+    hints (only for a mistake) or importlib.resources (the package data is found beside the package)."""
+    pdf = tmp_path / "g.pdf"
+    subprocess.run([sys.executable, "build_guide.py", "--out", str(pdf)], cwd=ROOT, capture_output=True, check=True)
+    unwanted = ("guide.content._advice", "guide.content._pemat", "guide.verify._checks_letter", "difflib",
+                "importlib.resources",
+                # the page geometry and what the fonts draw come without ReportLab's fonts, styles or canvas
+                "reportlab.pdfbase.pdfmetrics", "reportlab.pdfbase.ttfonts", "reportlab.lib.styles",
+                "reportlab.pdfgen.canvas")
+    code = ("import sys; from guide.cli import main; code = main(['verify', sys.argv[1]]);"
+            f"print('LOADED:', *sorted(m for m in sys.modules if m in {unwanted!r})); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, str(pdf)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.split("LOADED:")[-1].split() == []

@@ -59,7 +59,7 @@ def test_the_wheels_data_is_the_repos_folders(wheel):
             f"{info}/licenses/fonts/{name}" for name in licences)
         for name in licences:
             assert whl.read(f"{info}/licenses/fonts/{name}") == (ROOT / "fonts" / name).read_bytes()
-        assert "guide = guide.cli:main" in whl.read(f"{info}/entry_points.txt").decode()
+        assert "guide = guide.cli:entry" in whl.read(f"{info}/entry_points.txt").decode()
 
 
 def test_installed_from_the_wheel_it_builds_verifies_and_starts_a_new_guide(wheel, tmp_path, default_pdf):

@@ -38,8 +38,12 @@ def given_options(args) -> dict:
     """The edition options given on the command line, as build-record keys, checked as untrusted input."""
     from ..content import MAX_ADVOCATE, MAX_NAME
     from ..errors import ContentError
-    from ..layout import clean_person_text
     from ._common import option_problem
+
+    def clean_person_text(*a):  # the font-coverage test behind it loads ReportLab: only when a name is given
+        from ..layout import clean_person_text
+
+        return clean_person_text(*a)
 
     given: dict = {}
     if args.paper is not None:
@@ -127,10 +131,10 @@ def _pick_recorded_language(args, pdf) -> None:
     lang = recorded_language(pdf)
     if not lang:
         return
-    base = content_dir(args)
-    for tag, _ in languages(base):
+    editions = languages(content_dir(args))   # each guide.yaml read once
+    for tag, _ in editions:
         if tag.lower() == lang.lower():
-            args.language = None if tag == next(iter(languages(base)))[0] else tag
+            args.language = None if tag == editions[0][0] else tag
             return
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any
 
 from . import models as m
-from ._checker import Checker, _also, _claim_id, _join, _type_name, slug
+from ._checker import Checker, close_matches, _also, _claim_id, _join, _type_name, slug
 from ._yaml import line_of, quoted
 
 BLOCK_KINDS = ("paragraph", "bullets", "checklist", "callout", "regimens", "glossary", "references")
@@ -30,7 +29,7 @@ def _blocks(c: Checker, value: Any, parent: Any, key: Any, path: str,
         kind, body = next(iter(raw.items()))
         builder = _BLOCK_BUILDERS.get(kind)
         if builder is None:
-            hint = difflib.get_close_matches(kind, BLOCK_KINDS, n=1)
+            hint = close_matches(kind, BLOCK_KINDS, n=1)
             c.add(raw, kind, _join(p, kind), f"unknown block kind {quoted(kind)}"
                   + (f"; did you mean {hint[0]!r}?" if hint else f"; valid kinds: {', '.join(BLOCK_KINDS)}"))
             continue

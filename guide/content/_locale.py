@@ -30,7 +30,15 @@ def locales_folder() -> Path:
 
 def available() -> tuple[str, ...]:
     """Languages with a locale file: ('en', 'es')."""
-    return tuple(sorted(p.stem for p in locales_folder().glob("*.yaml")))
+    return _languages_in(locales_folder())
+
+
+@lru_cache(maxsize=None)  # the layout asks for the guide's words dozens of times a build
+def _languages_in(folder: Path) -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in folder.glob("*.yaml")))
+
+
+locale_languages = available  # the package's public name for it
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +11,7 @@ from . import models as m
 from ..errors import ContentError, Problem
 from ._blocks import _blocks
 from ._brand import _brand
-from ._checker import Checker, Loader, _also, _claim_id, _join
+from ._checker import Checker, close_matches, Loader, _also, _claim_id, _join
 from ._locale import available, primary
 from ._review import replaced_key, review, source_years, translation
 from ._yaml import line_of, quoted
@@ -206,7 +205,7 @@ def load_guide_with_usage(content_dir: Path | str, drawable: frozenset[int] | No
                         continue
                     if not found:
                         present = sorted(f.stem for f in (ld.dir / "sections").glob("*.yaml"))
-                        hint = difflib.get_close_matches(sid, present, n=1)
+                        hint = close_matches(sid, present, n=1)
                         c.add(items, i, f"sections[{i}]", f"no file {ld.shown(rel)} for section {quoted(sid)}"
                               + (f"; did you mean {hint[0]!r}?" if hint else ""))
                         continue

@@ -1,7 +1,8 @@
 """Layout stage: a validated guide and build options in; theme, story of flowables and the rendered PDF bytes out.
 
-Names are imported on first use: verify and diff need the theme, the words and the font fallback,
-not the flowables and document template that pull in reportlab.platypus (about 50 ms at start-up).
+Names are imported on first use: verify needs the page geometry, the words and what the fonts draw
+(_geometry, _words, _coverage: no ReportLab fonts or styles), not the flowables and document template
+that pull in reportlab.platypus (about 50 ms at start-up).
 """
 
 from .._lazy import lazy_exports
@@ -17,8 +18,10 @@ _PARTS = {
     "._words": ("content_date", "evidence_label", "not_reported", "review_about", "review_footer", "review_lines",
                 "sources_label", "translation_about", "translation_notice", "words"),
     "._fallback": ("draw_runs", "fallback_markup", "runs", "text_width", "unsupported"),
-    "._theme": ("BLEED", "PAPERS", "SAFE_ZONE", "Theme", "atkinson_codepoints", "drawable_codepoints", "make_theme",
-                "register_fonts", "to_color", "variant"),
+    "._geometry": ("BLEED", "PAPERS", "SAFE_ZONE", "Geometry", "geometry"),
+    "._coverage": ("Drawable", "content_drawable"),
+    "._theme": ("Theme", "atkinson_codepoints", "drawable_codepoints", "make_theme", "register_fonts", "to_color",
+                "variant"),
 }
 _EXPORTS = {name: module for module, names in _PARTS.items() for name in names}
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
+from reportlab import rl_config
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -22,7 +24,8 @@ from ._story import build_story, cover_band_height, cover_low_height
 from ._words import review_footer, words
 from ._info import record_build
 from ..tagging import canvas_maker, declare
-from ._theme import SAFE_ZONE, Theme
+from ._geometry import SAFE_ZONE
+from ._theme import Theme
 
 
 
@@ -263,13 +266,28 @@ def render_counted(guide: m.Guide, theme: Theme, options: BuildOptions, tagged: 
             plan_pass(doc, story, state)
         maker = canvas_maker(structure) if structure is not None else Canvas
         # the stability check stays: a pass that ends with numbers other than it drew with runs again
-        passes = doc.multiBuild(story, maxPasses=6, canvasmaker=maker)
+        with flate_only():
+            passes = doc.multiBuild(story, maxPasses=6, canvasmaker=maker)
     final = page_map(state)
     if not given:
         remember(key, final)
         if multiple > 1 and key:
             SPARE[key] = keep
     return buf.getvalue(), final, passes
+
+
+@contextmanager
+def flate_only():
+    """Streams written while this lasts are Flate-compressed only. ReportLab adds ASCII85 by default: a
+    quarter larger, encoded as the file is saved and decoded by every reader in pure Python (pypdf
+    spends about 8 ms on a guide's pages). The switch is global and read as streams are made and
+    saved, so it is set for one render and put back."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 def _drop_nodes(flowables: list) -> None:

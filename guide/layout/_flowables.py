@@ -160,10 +160,31 @@ class Checkbox(Flowable):
         c.setLineWidth(1.5)
         c.rect(0, 0, self.size, self.size, stroke=1, fill=0)
         c.restoreState()
-        c.acroForm.checkbox(name=self.name, tooltip=self.tooltip, x=0, y=0, size=self.size,
+        _shared_appearances(c.acroForm).checkbox(name=self.name, tooltip=self.tooltip, x=0, y=0, size=self.size,
                             relative=True, buttonStyle="check", borderWidth=1.5,
                             borderColor=self.border, fillColor=self.fill, textColor=self.border,
                             forceBorder=True, checked=False)
+
+
+def _shared_appearances(form):
+    """The canvas's AcroForm, drawing each distinct checkbox look once.
+
+    ReportLab writes one appearance stream per look (its reference map shares equal streams) but
+    builds all six of them (normal, down, rollover; on and off) again for every checkbox before it
+    finds them shared; every checkbox of a guide looks the same, so the six are built once."""
+    if "_appearances" not in vars(form):
+        made: dict[str, object] = {}
+        build = form.checkboxAP
+
+        def checkbox_appearance(key, value, **style):
+            look = repr((key, value, sorted(style.items())))
+            if look not in made:
+                made[look] = build(key, value, **style)
+            return made[look]
+
+        form._appearances = made
+        form.checkboxAP = checkbox_appearance
+    return form
 
 
 class WriteLine(Flowable):

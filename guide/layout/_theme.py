@@ -6,32 +6,20 @@ code reads every size and colour from here and holds no numbers of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .._resources import data_folder
 from ..content.models import Brand, Colour
+from ._coverage import FONT_DIR, FONT_FILES, SPACE, Drawable
+from ._geometry import Geometry, geometry
 
-FONT_DIR = data_folder("fonts")  # Atkinson Hyperlegible and its OFL licence, shipped in the package
-FONT_FILES = {
-    "Atkinson": "AtkinsonHyperlegible-Regular.ttf",
-    "Atkinson-Bold": "AtkinsonHyperlegible-Bold.ttf",
-    "Atkinson-Italic": "AtkinsonHyperlegible-Italic.ttf",
-    "Atkinson-BoldItalic": "AtkinsonHyperlegible-BoldItalic.ttf",
-}
-PAPERS = {"letter": LETTER, "a4": A4}
-# Print-shop geometry: paper beyond the trim, and how far inside the trim text must stay.
-BLEED = 0.125 * inch
-SAFE_ZONE = 0.375 * inch
 
 
 def register_family(folder: Path, files: dict[str, str], family: str) -> frozenset[int]:
@@ -53,22 +41,7 @@ def register_family(folder: Path, files: dict[str, str], family: str) -> frozens
 @lru_cache(maxsize=1)
 def atkinson_codepoints() -> frozenset[int]:
     """Register Atkinson Hyperlegible with ReportLab once; return the code points all its styles draw."""
-    # Line breaks and tabs are layout, not glyphs: the validator normalises whitespace.
-    return register_family(FONT_DIR, FONT_FILES, "Atkinson") | {0x20}
-
-
-class Drawable:
-    """The code points some embedded font draws: Atkinson's, then (loaded only when asked) Guide Sans's."""
-
-    def __init__(self, primary: frozenset[int]):
-        self.primary = primary
-
-    def __contains__(self, cp: object) -> bool:
-        if cp in self.primary:
-            return True
-        from ._fallback import register_fallback
-
-        return isinstance(cp, int) and chr(cp) in register_fallback()
+    return register_family(FONT_DIR, FONT_FILES, "Atkinson") | {SPACE}
 
 
 @lru_cache(maxsize=1)
@@ -82,61 +55,15 @@ def drawable_codepoints() -> Drawable:
 
 
 @dataclass(frozen=True)
-class Sizes:
-    body: float
-    leading_ratio: float
-    h1: float
-    h2: float
-    h3: float
-    small: float          # header and footer
-    cover_title: float
-    checkbox: float
-    write_line_gap: float  # height of a write-in line
+class Theme(Geometry):
+    """An edition's page (Geometry: size, margins, type sizes) with its brand, fonts, colours and styles."""
 
-
-STANDARD = Sizes(body=13, leading_ratio=1.4, h1=24, h2=18, h3=15, small=10,
-                 cover_title=40, checkbox=14, write_line_gap=26)
-LARGE = Sizes(body=20, leading_ratio=1.5, h1=32, h2=26, h3=22, small=18,
-              cover_title=48, checkbox=22, write_line_gap=36)
-
-
-@dataclass(frozen=True)
-class Theme:
-    paper: str
-    large_print: bool
-    brand: Brand
+    brand: Brand = field(kw_only=True)
     cmyk: bool = False
-    sizes: Sizes = STANDARD
-    page_size: tuple[float, float] = LETTER
-    margin_left: float = 0.85 * inch
-    margin_right: float = 0.85 * inch
-    margin_top: float = 0.9 * inch
-    margin_bottom: float = 0.9 * inch
     bleed: float = 0.0   # extra paper around the trim, for print-shop output
     font: str = "Atkinson"
     bold: str = "Atkinson-Bold"
     styles: dict[str, ParagraphStyle] = field(default_factory=dict, hash=False, compare=False)
-
-    # -- geometry -------------------------------------------------------------------
-    @property
-    def width(self) -> float:
-        return self.page_size[0]
-
-    @property
-    def height(self) -> float:
-        return self.page_size[1]
-
-    @property
-    def frame_width(self) -> float:
-        return self.width - self.margin_left - self.margin_right
-
-    @property
-    def frame_height(self) -> float:
-        return self.height - self.margin_top - self.margin_bottom
-
-    @property
-    def leading(self) -> float:
-        return round(self.sizes.body * self.sizes.leading_ratio, 1)
 
     @property
     def emphasis_font(self) -> str:
@@ -181,15 +108,8 @@ def make_theme(brand: Brand, paper: str = "letter", large_print: bool = False, c
                bleed: float = 0.0) -> Theme:
     """Build the theme for one edition."""
     register_fonts()
-    if paper not in PAPERS:
-        raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
-    theme = Theme(paper=paper, large_print=large_print, brand=brand, cmyk=cmyk,
-                  sizes=LARGE if large_print else STANDARD, page_size=PAPERS[paper], bleed=bleed)
-    if paper == "a4":
-        theme = replace(theme, margin_left=20 * mm, margin_right=20 * mm)
-    if large_print:
-        theme = replace(theme, margin_left=0.75 * inch, margin_right=0.75 * inch,
-                        margin_top=1.0 * inch, margin_bottom=1.0 * inch)
+    page = geometry(paper, large_print)
+    theme = Theme(**{f.name: getattr(page, f.name) for f in fields(page)}, brand=brand, cmyk=cmyk, bleed=bleed)
     theme.styles.update(_styles(theme))
     return theme
 

@@ -12,9 +12,9 @@ from ..content import models as m
 def load_content(content_dir: Path | str = DEFAULT_CONTENT) -> m.Guide:
     """Load and validate content, checking every character against the embedded font; the guide carries
     the content files' SHA-256 for the build record (hashed once here, about 1 ms)."""
-    from ..layout import register_fonts
+    from ..layout import content_drawable   # what the fonts draw, without loading ReportLab's fonts
 
-    guide = load_guide(content_dir, register_fonts())
+    guide = load_guide(content_dir, content_drawable())
     return replace(guide, content_sha256=content_hash(content_dir))
 
 

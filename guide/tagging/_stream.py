@@ -86,7 +86,7 @@ def to_unicode(font) -> dict[int, str]:
 class Font:
     """What reading text needs of a simple font: each code's text and width (thousandths of the size)."""
 
-    __slots__ = ("name", "chars", "widths", "default", "space_code", "space_width")
+    __slots__ = ("name", "chars", "widths", "default", "space_code", "space_width", "_each")
 
     def __init__(self, font) -> None:
         font = font.get_object() if font is not None else None
@@ -107,14 +107,18 @@ class Font:
         else:
             self.default = sum(valid) // len(valid) if valid else 500.0
         self.space_width = space or self.default // 2
+        self._each = self._code_widths()
+
+    def _code_widths(self) -> list[float]:
+        """Each code's width, the space's included (one lookup a byte, in C, when decoding)."""
+        each = [self.widths.get(code, self.default) for code in range(256)]
+        if 0 <= self.space_code < 256:
+            each[self.space_code] = self.space_width
+        return each
 
     def decode(self, data: bytes) -> tuple[str, float]:
-        """The text of these codes and their width (thousandths of the font size)."""
-        chars, widths, default = self.chars, self.widths, self.default
-        width = 0.0
-        for b in data:
-            width += self.space_width if b == self.space_code else widths.get(b, default)
-        return "".join([chars[b] for b in data]), width
+        """The text of these codes and their width (thousandths of the font size), added up code by code."""
+        return data.decode("latin-1").translate(self.chars), sum(map(self._each.__getitem__, data), 0.0)
 
 
 class Unknown(Font):
@@ -123,6 +127,7 @@ class Unknown(Font):
     def __init__(self) -> None:  # noqa: super-init-not-called - nothing to read
         self.name, self.chars, self.widths = "", ["\ufffd"] * 256, {}
         self.default, self.space_code, self.space_width = 500.0, 32, 250.0
+        self._each = self._code_widths()
 
 
 def _encoding(font) -> list[str]:
@@ -169,14 +174,16 @@ def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
     page is path and colour operators, whose operands are skipped)."""
     found = _OPERATION.findall(data)
     # the operations must tile the stream: a gap is something neither an operand nor an operator
-    if sum(len(args) + len(op) for args, op in found) != len(data.rstrip()):
+    if found:
+        args, ops = zip(*found)
+        if sum(map(len, args)) + sum(map(len, ops)) != len(data.rstrip()):
+            return None
+    elif data.strip():
         return None
-    return [(op, _operands(args)) for args, op in found if op in wanted]
+    return [(op, _operands(args) if args and not args.isspace() else []) for args, op in found if op in wanted]
 
 
 def _operands(raw: bytes) -> list:
-    if not raw.strip():
-        return []
     if _PLAIN.fullmatch(raw):  # numbers only (cm, Tm, Td, TL, Tc)
         return [float(v) for v in raw.split()]
     one = _ONE_STRING.fullmatch(raw)  # a string (Tj)

@@ -26,6 +26,8 @@ class _Extract:
     def __init__(self, fonts: Callable[[str], Font | None], visit: Visitor, forms) -> None:
         self.fonts, self.visit, self.forms = fonts, visit, forms
         self.cm = self.tm = self.cm_prev = self.tm_prev = self.memo_cm = self.memo_tm = IDENTITY
+        # the text-space matrix at the last line test (tm_prev times cm_prev) and its x and y scales
+        self.m_prev, self.scale_prev_x, self.scale_prev_y = mult(IDENTITY, IDENTITY), 1.0, 1.0
         self.stack: list[tuple] = []
         self.char_spacing = 0.0
         self.space_half = 500.0          # half a space of the current font, in thousandths (pypdf's start)
@@ -205,13 +207,16 @@ class _Extract:
             self.memo_cm, self.memo_tm = self.cm, self.tm
 
     def _crlf_space(self, str_widths: float, space_width: float) -> None:
-        m_prev = mult(self.tm_prev, self.cm_prev)
-        m = mult(self.tm, self.cm)
+        m_prev, scale_prev_x, scale_prev_y = self.m_prev, self.scale_prev_x, self.scale_prev_y
+        tm, cm = self.tm, self.cm
+        if tm is self.tm_prev and cm is self.cm_prev:   # a string shown where the last one stood: no new matrix
+            m, scale_x, scale_y = m_prev, scale_prev_x, scale_prev_y
+        else:
+            m = mult(tm, cm)
+            scale_x = math.sqrt(m[0] ** 2 + m[1] ** 2)
+            scale_y = math.sqrt(m[2] ** 2 + m[3] ** 2)
         upright = m[3] > 1e-6 or m[3] < -1e-6   # pypdf's orientation 0 or 180
         dx, dy = m[4] - m_prev[4], m[5] - m_prev[5]
-        scale_prev_x = math.sqrt(m_prev[0] ** 2 + m_prev[1] ** 2)
-        scale_prev_y = math.sqrt(m_prev[2] ** 2 + m_prev[3] ** 2)
-        scale_y = math.sqrt(m[2] ** 2 + m[3] ** 2)
         moved_h, moved_w = (dy, dx) if upright else (dx, dy)
         axis_index = 5 if upright else 4
         axis = m[axis_index]
@@ -236,7 +241,8 @@ class _Extract:
                 self.line_span = (axis_index, axis, axis)
             else:
                 self.line_span = (axis_index, min(span[1], axis), max(span[2], axis))
-        self.tm_prev, self.cm_prev = self.tm, self.cm
+        self.tm_prev, self.cm_prev = tm, cm
+        self.m_prev, self.scale_prev_x, self.scale_prev_y = m, scale_x, scale_y
 
 
 def _number(args: list, i: int, default: float) -> float:

@@ -45,13 +45,13 @@ class Inspection(_PdfFile):
     def __init__(self, pdf: bytes, guide: m.Guide, options: BuildOptions = DEFAULT_OPTIONS, **pages):
         """``pages``: ``first``, ``count`` and ``source`` as _PdfFile takes them (a guide inside a packet)."""
         from ..content import select_sections
-        from ..layout import make_theme
+        from ..layout import geometry
 
         super().__init__(pdf, **pages)
         self.full_guide = guide
         self.options = options
         self.guide = select_sections(guide, options.sections)
-        self.theme = make_theme(self.guide.brand, options.paper, options.large_print, cmyk=options.cmyk)
+        self.theme = geometry(options.paper, options.large_print)  # the page and type sizes the layout used
 
     # -- text: the body frame and the stream of its runs ---------------------------------
     def zone(self, run: Run) -> str:
@@ -107,7 +107,7 @@ class Inspection(_PdfFile):
 
     # -- where the headings stand ---------------------------------------------------------
     def heading_size(self, level: int) -> float:
-        return self.theme.style(("h1", "h2", "h3")[min(level, 2)]).fontSize
+        return self.theme.heading_size(level)
 
     @cached_property
     def headings(self) -> list[Heading]:

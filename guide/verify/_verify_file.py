@@ -11,18 +11,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..content import BuildOptions, edition_record, options_of
 from ..content import models as m
 from ._checks_content import check_checklists, check_glossary, check_references, check_regimens, check_text
 from ._checks_document import check_contents, check_covers, check_file, check_footer, check_page_count, check_page_size
-from ._checks_letter import LetterExpect, check_letter, letter_problems
 from ._checks_objects import check_fonts
 from ._inspect import Inspection
 from ._pdffile import _captured_pypdf_log, _PdfFile
 from ._record import read_record
 from ._report import Check, Report, _pages_label, short, skip
 from ._verify import CHECKS, run_check, verify_inspection
+
+if TYPE_CHECKING:  # the letter checks are imported for a packet or a print file only
+    from ._checks_letter import LetterExpect
 
 # Options as the CLI names them -> edition record keys
 FLAGS = {"paper": "--paper", "large_print": "--large-print", "sections": "--sections", "for": "--for",
@@ -96,6 +99,8 @@ def _letter_checks(f: _PdfFile, letter: LetterExpect | None, advocate: str | Non
     names = ["letter-address", "letter-salutation", "letter-signer", "letter-title"]
     if letter is None:
         return [skip(n, "no letter settings given") for n in names]
+    from ._checks_letter import check_letter
+
     start = time.perf_counter()
     with _captured_pypdf_log(f.pdf_warnings):
         checks = check_letter(f, letter, advocate)
@@ -107,6 +112,8 @@ def _print_file(f: _PdfFile, guide: m.Guide, record: dict, problem: str | None, 
                 letter: LetterExpect | None, seconds: float, rebuild: bool) -> Report:
     """A print file: its pieces add up, every letter shows an address, salutation, signer and title,
     each edition's guide pages are checked once and every other copy uses the very same page contents."""
+    from ._checks_letter import letter_problems
+
     built = {k: record[k] for k in ("schema", "kind", "tool", "content_sha256", "editions")}
     built["pieces"] = len(record["pieces"])
     file = run_check(check_file, f, "file")
