@@ -25,18 +25,13 @@ ASCII85 layer.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
-import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject,
-                           TextStringObject)
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
 from ..content import INFO_KEY, record_json
 from ..errors import OutputError
@@ -108,41 +103,8 @@ class _PrintParts:
     streams: frozenset[int] = frozenset()   # which objects are streams (the rest go in object streams)
 
 
-@contextmanager
-def _flate_only(reader: PdfReader) -> Iterator[None]:
-    """While the packet template is made: the guide's page content streams without their ASCII85
-    layer (ReportLab's default, a quarter larger than the Flate bytes it wraps), so every packet
-    writes the Flate bytes alone. The reader's objects are put back as they were after."""
-    changed = []
-    for page in reader.pages:
-        contents = page.get("/Contents")
-        for stream in contents if isinstance(contents, ArrayObject) else [contents]:
-            stream = stream.get_object() if stream is not None else None
-            if (not isinstance(stream, StreamObject) or "/DecodeParms" in stream
-                    or list(stream.get("/Filter") or ()) != ["/ASCII85Decode", "/FlateDecode"]):
-                continue
-            try:
-                flate = base64.a85decode(stream._data.strip(), adobe=True)
-                zlib.decompress(flate)
-            except (ValueError, zlib.error):
-                continue   # not what ReportLab writes: kept as it is
-            changed.append((stream, stream._data, stream["/Filter"]))
-            stream._data = flate
-            stream[NameObject("/Filter")] = NameObject("/FlateDecode")
-    try:
-        yield
-    finally:
-        for stream, data, filters in changed:
-            stream._data = data
-            stream[NameObject("/Filter")] = filters
-
-
 class _PacketTemplate:
     def __init__(self, edition: Edition):
-        with _flate_only(edition.reader):
-            self._build(edition)
-
-    def _build(self, edition: Edition) -> None:
         reader = edition.reader
         root_ref = reader.trailer.raw_get("/Root")
         info_ref = reader.trailer.raw_get("/Info")
