@@ -19,8 +19,7 @@ per edition and letter layout, their dictionaries in an object stream of their o
 own objects (its letter's pages, the structure) in one more, and a cross-reference stream ends
 the file (see _packetfile). A letter stream that is byte for byte one of the guide's (a font
 program or ToUnicode map of the same subset) is not written again: the letter's font refers to
-the guide's copy. The guide's page content is written Flate-compressed only, without ReportLab's
-ASCII85 layer.
+the guide's copy.
 """
 
 from __future__ import annotations
