@@ -12,7 +12,7 @@ _PARTS = {
     "._note": ("NOTE_TITLE", "note_flowables"),
     "._person": ("clean_person_text", "font_problem"),
     "._blocks": ("Ctx", "markup", "render_block"),
-    "._document": ("PageMap", "even_pages", "plan_pages", "render", "render_counted"),
+    "._document": ("PageMap", "even_pages", "flate_only", "plan_pages", "render", "render_counted"),
     "._story": ("build_story", "section_key"),
     "._report": ("EDITIONS", "LayoutReport", "edition_report", "layout_report"),
     "._words": ("content_date", "evidence_label", "not_reported", "review_about", "review_footer", "review_lines",

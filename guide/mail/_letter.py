@@ -15,7 +15,6 @@ import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
@@ -26,7 +25,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 from ..content import escape, print_image
 from ..content import models as m
 from ..errors import LayoutError
-from ..layout import Theme, draw_runs, fallback_markup, make_theme, register_fonts, variant
+from ..layout import Theme, draw_runs, fallback_markup, flate_only, make_theme, register_fonts, variant
 from ..pdf import LetterTags
 from ..tagging import Node, Tagger, artifact, declare
 from ._kept import _KeptParagraph, preseed, remembered_fonts
@@ -110,16 +109,8 @@ class LetterMaker:
         c.setAuthor(self.brand.name)
         pdfmetrics.getFont(ADDRESS_FONT).splitString(preseed(), c._doc)
         tags = [self._draw(c, who, paper, large_print) for who, paper, large_print in items]
-        # Page streams Flate-compressed only: ReportLab adds ASCII85 by default (a quarter
-        # larger, and about 1 ms a page in its pure-Python encoder). The switch is global
-        # and read while saving, so it is set for this save only.
-        saved = rl_config.useA85
-        rl_config.useA85 = 0
-        try:
-            with remembered_fonts(c):
-                c.save()
-        finally:
-            rl_config.useA85 = saved
+        with flate_only(), remembered_fonts(c):   # page streams without ReportLab's ASCII85 layer, as the guide's
+            c.save()
         return buf.getvalue(), tags
 
     def _draw(self, c: Canvas, who: LetterRecipient, paper: str, large_print: bool) -> LetterTags:
