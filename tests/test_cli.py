@@ -209,3 +209,11 @@ def test_the_script_entries_exit_with_the_command_code(tmp_path):
         done = subprocess.run([*cmd, "verify", str(tmp_path / "missing.pdf")], capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 2 and "file not found" in done.stdout + done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_profiled_run_still_prints_its_profile(tmp_path):
+    """Under python -m cProfile the ordinary exit stays: the profiler prints its report after the script."""
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-s", "tottime", str(ROOT / "build_guide.py"),
+                           "verify", str(tmp_path / "missing.pdf")], capture_output=True, text=True, cwd=ROOT)
+    assert "file not found" in done.stderr   # (cProfile itself ends with 0 after a script's exit code)
+    assert "Ordered by: internal time" in done.stdout

@@ -169,10 +169,12 @@ def exit_now(code: int) -> None:
     the whole process), while the system frees a process's memory at once. Everything a command
     writes is closed (and renamed into place) before it returns, so what is left is to flush the
     standard streams and run the exit handlers (temporary folders, worker pools, logging). A process
-    that still runs other threads (a server stopping) ends the ordinary way, which joins them.
+    that still runs other threads (a server stopping) ends the ordinary way, which joins them, and so
+    does one run under a profiler or tracer (python -m cProfile prints its report after the script).
     """
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if run_exit_handlers is None or threading.active_count() > 1:
+    if (run_exit_handlers is None or threading.active_count() > 1
+            or sys.getprofile() is not None or sys.gettrace() is not None):
         sys.exit(code)
     try:
         sys.stdout.flush()
