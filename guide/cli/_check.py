@@ -33,14 +33,14 @@ def run(args) -> int:
 
     from ..content import format_warning, grade, load_guide_with_usage, pemat, reading_warnings, review_status
     from ..content import section_grades, translation_status, uncited_info
-    from ..layout import register_fonts
+    from ..layout import content_drawable
 
     target = args.grade_target
     if not 0 < target < 100:
         raise ContentError([option_problem("--grade-target",
                                            f"must be a reading grade above 0, like 8; not {target:g}")])
     content = content_dir(args)
-    guide, cited = load_guide_with_usage(content, register_fonts())
+    guide, cited = load_guide_with_usage(content, content_drawable())
     if args.pair:
         _pair(args, guide)
     grades = section_grades(guide, content)
@@ -83,14 +83,14 @@ def _layout(guide) -> None:
 def _pair(args, original) -> None:
     """Load the paired edition and compare it with ``original``; ContentError (exit 2) on any drift."""
     from ..content import edition_folder, load_guide, pair_problems
-    from ..layout import register_fonts
+    from ..layout import content_drawable
 
     base = content_dir(args)
     folder = edition_folder(base, args.pair, "--pair")
     if folder == base:
         raise ContentError([option_problem("--pair", f"names the content folder's own language; give the "
                                                      f"language of a paired folder such as {base}/es/")])
-    translated = load_guide(folder, register_fonts())
+    translated = load_guide(folder, content_drawable())
     problems = pair_problems(original, translated, folder)
     if problems:
         raise ContentError(problems)

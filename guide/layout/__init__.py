@@ -12,6 +12,7 @@ _PARTS = {
     "._note": ("NOTE_TITLE", "note_flowables"),
     "._person": ("clean_person_text", "font_problem"),
     "._blocks": ("Ctx", "markup", "render_block"),
+    "._para": ("Paragraph",),
     "._document": ("PageMap", "even_pages", "flate_only", "plan_pages", "render", "render_counted"),
     "._story": ("build_story", "section_key"),
     "._report": ("EDITIONS", "LayoutReport", "edition_report", "layout_report"),
@@ -20,7 +21,7 @@ _PARTS = {
     "._fallback": ("draw_runs", "fallback_markup", "runs", "text_width", "unsupported"),
     "._geometry": ("BLEED", "PAPERS", "SAFE_ZONE", "Geometry", "geometry"),
     "._coverage": ("Drawable", "content_drawable"),
-    "._theme": ("Theme", "atkinson_codepoints", "drawable_codepoints", "make_theme", "register_fonts", "to_color",
+    "._theme": ("Theme", "atkinson_codepoints", "make_theme", "register_fonts", "to_color",
                 "variant"),
 }
 _EXPORTS = {name: module for module, names in _PARTS.items() for name in names}

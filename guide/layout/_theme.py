@@ -50,9 +50,6 @@ def register_fonts() -> Drawable:
     return Drawable(atkinson_codepoints())
 
 
-def drawable_codepoints() -> Drawable:
-    return register_fonts()
-
 
 @dataclass(frozen=True)
 class Theme(Geometry):

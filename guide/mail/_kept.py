@@ -10,9 +10,8 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFace
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
-from ..layout import atkinson_codepoints
+from ..layout import Paragraph, atkinson_codepoints
 from ..pdf import deflate
 
 
@@ -90,15 +89,12 @@ def remembered_fonts(c: Canvas):
             del face.makeSubset
 
 
-
-
 class _KeptParagraph(Paragraph):
     """A paragraph that is the same in every letter: its lines are broken once per width and
-    reused (line breaking is the largest part of laying out a letter), and its drawing is
-    made once per batch document and place on the page (see drawOn)."""
+    reused (the layout's Paragraph keeps them; line breaking is the largest part of laying out a
+    letter), and its drawing is made once per batch document and place on the page (see drawOn)."""
 
     role = "P"
-    _wrapped: tuple[float, tuple[float, float]] | None = None
 
     def drawOn(self, canvas, x, y, _sW=0):
         """Draw as the first letter of this batch drew it at this place, if one did.
@@ -133,9 +129,3 @@ class _KeptParagraph(Paragraph):
                 and sum("<</MCID " in e for e in code) == 1):
             drawn[key] = (tuple(code), next(i for i, e in enumerate(code) if e is frame.code), mcids)
         return None
-
-    def wrap(self, availWidth, availHeight):
-        # splitting across pages drops the broken lines (blPara): break them again then
-        if self._wrapped is None or self._wrapped[0] != availWidth or not hasattr(self, "blPara"):
-            self._wrapped = (availWidth, super().wrap(availWidth, availHeight))
-        return self._wrapped[1]
