@@ -206,7 +206,9 @@ def marginal(ns) -> None:
             for root in roots if k % 2 == 0 else roots[::-1]:
                 runs = {}
                 for n in (small, large) if k % 2 == 0 else (large, small):
-                    out = Path(tmp) / f"out-{n}-{k}"
+                    # a folder per checkout: a second checkout writing into the first's finished run
+                    # folder would resume it and build nothing
+                    out = Path(tmp) / f"out-{roots.index(root)}-{n}-{k}"
                     cmd = [sys.executable, str(root / "build_guide.py"), "packet", "--recipients", str(people[n]),
                            "--out", str(out), "--date", "2026-12-01", "--jobs", str(jobs)]
                     r = run_once(cmd + (["--combined"] if ns.combined else []), cwd=root)
