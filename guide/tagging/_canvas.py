@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStream, PDFString
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import (LinkAnnotation, PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream,
+                                      PDFString)
 from reportlab.pdfbase.pdfdoc import format as format_pdf
 from reportlab.pdfgen.canvas import Canvas
 
@@ -19,6 +21,8 @@ class TaggedCanvas(Canvas):
         self.tagger = Tagger(self, structure)
 
     def _addAnnotation(self, annotation, name=None, addtopage=1):
+        if type(annotation) is LinkAnnotation:
+            annotation.__class__ = Link
         super()._addAnnotation(annotation, name, addtopage)
         if addtopage:
             self.tagger.annotated(annotation, self._annotationrefs[-1])
@@ -152,6 +156,31 @@ class Compact(PDFObject):
             return b"<<" + b" ".join(self.parts) + b">>"
         except TypeError:  # a PDFString (Alt, ActualText) or another PDF object among them
             return b"<<" + b" ".join(p if isinstance(p, bytes) else p.format(document) for p in self.parts) + b">>"
+
+
+class Link(LinkAnnotation):
+    """A link annotation written straight to bytes: the bytes ReportLab's general dictionary formatting
+    writes for a link (sorted keys, a line break before the sixth entry), at a fifth of its cost
+    (a guide has about 75 links: 11 ms a build). Any other kind of link is left to ReportLab."""
+
+    def format(self, document):
+        extra = self.otherkw
+        if (set(extra) - {"StructParent"} or not isinstance(self.Border, PDFArray) or isinstance(self.Rect, str)
+                or not isinstance(extra.get("StructParent", 0), int)):
+            return super().format(document)
+        border, rect = self.Border.sequence, self.Rect
+        if not all(type(v) in (int, float) for v in (*border, *rect)) or len(border) > 10:
+            return super().format(document)
+        entries = [b"/Border [ " + fp_str(*border).encode("ascii") + b" ]",
+                   b"/Contents " + PDFString(self.Contents).format(document),
+                   b"/Dest " + format_pdf(self.Destination, document),
+                   b"/Rect [ " + fp_str(*rect).encode("ascii") + b" ]"]
+        if "StructParent" in extra:
+            entries.append(b"/StructParent %d" % extra["StructParent"])
+        entries += [b"/Subtype /Link", b"/Type /Annot"]
+        for i in reversed(range(6, len(entries), 6)):
+            entries.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(entries) + b"\n>>"
 
 
 class PlainStream(PDFStream):
