@@ -5,8 +5,7 @@ No rendering happens here; each flowable carries its role for later tagging.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Spacer, TableStyle
@@ -30,8 +29,7 @@ def _hex(colour: Color) -> str:
     return colour.hexval().replace("0x", "#")
 
 
-@dataclass
-class Ctx:
+class Ctx(msgspec.Struct):
     guide: m.Guide
     theme: Theme
     options: BuildOptions
