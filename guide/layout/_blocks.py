@@ -5,8 +5,7 @@ No rendering happens here; each flowable carries its role for later tagging.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from reportlab.lib.colors import CMYKColor, Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, ListFlowable, ListItem, Spacer, TableStyle
@@ -32,8 +31,7 @@ def _markup_colour(colour: Color) -> str:
     return "rgb({},{},{})".format(*(round(c * 255) for c in (colour.red, colour.green, colour.blue)))
 
 
-@dataclass
-class Ctx:
+class Ctx(msgspec.Struct):
     guide: m.Guide
     theme: Theme
     options: BuildOptions
