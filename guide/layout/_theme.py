@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .._struct import compared_without
 from ..content.models import Brand, Colour
 from ._coverage import FONT_DIR, FONT_FILES, SPACE, Drawable
 from ._geometry import Geometry, geometry
@@ -59,19 +60,10 @@ class Theme(Geometry, frozen=True, kw_only=True):
     bleed: float = 0.0   # extra paper around the trim, for print-shop output
     font: str = "Atkinson"
     bold: str = "Atkinson-Bold"
-    styles: dict[str, ParagraphStyle] = msgspec.field(default_factory=dict)  # not compared (see __eq__)
+    styles: dict[str, ParagraphStyle] = msgspec.field(default_factory=dict)  # not compared (see __eq__ below)
 
-    def __eq__(self, other: object) -> bool:
-        """Every field but the styles, which are made from the others (a ParagraphStyle has no equality)."""
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._compared() == other._compared()
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def _compared(self) -> tuple:
-        return tuple(getattr(self, f) for f in self.__struct_fields__ if f != "styles")
+    # every field but the styles (made from the others; a ParagraphStyle has no equality)
+    __eq__, __hash__ = compared_without("styles")
 
     @property
     def emphasis_font(self) -> str:

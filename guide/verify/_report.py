@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from .._struct import compared_without
+
 
 class Check(msgspec.Struct, frozen=True):
     name: str
@@ -12,17 +14,8 @@ class Check(msgspec.Struct, frozen=True):
     skipped: bool = False   # could not run because an earlier check failed (never passed)
     seconds: float = 0.0    # how long it took: not compared (see __eq__)
 
-    def __eq__(self, other: object) -> bool:
-        """The same check with the same outcome, however long each took."""
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._compared() == other._compared()
-
-    def __hash__(self) -> int:
-        return hash(self._compared())
-
-    def _compared(self) -> tuple:
-        return tuple(getattr(self, f) for f in self.__struct_fields__ if f != "seconds")
+    # every field but the seconds (how long each run took)
+    __eq__, __hash__ = compared_without("seconds")
 
     @property
     def status(self) -> str:
