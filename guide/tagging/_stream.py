@@ -13,7 +13,9 @@ import re
 
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
-_TOKEN = re.compile(rb"""
+# the general operand reader's tokens (arrays, several operands): compiled by re on first use, as most pages
+# never need it
+_TOKEN = rb"""
     (?P<num>[+-]?(?:\d+\.?\d*|\.\d+))
   | (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)
   | /(?P<name>[^\s/\[\]()<>{}%]*)
@@ -22,7 +24,7 @@ _TOKEN = re.compile(rb"""
   | (?P<open>\[)|(?P<close>\])
   | <<|>>|\{|\}
   | %[^\r\n]*
-""", re.X | re.S)
+"""
 # a literal string, one level of nested parentheses: a run of plain bytes is taken whole (possessive, so an
 # unbalanced string fails at once), which the regular expression engine matches several times faster than
 # byte by byte; the strings matched are the same
@@ -222,7 +224,7 @@ def _operands(raw: bytes) -> list:
         return ["/" + font.group(1).decode("latin-1"), float(font.group(2))]
     values: list = []
     array: list | None = None
-    for m in _TOKEN.finditer(raw):
+    for m in re.finditer(_TOKEN, raw, re.X | re.S):
         kind = m.lastgroup
         if kind == "num":
             value: object = float(m.group(kind))
