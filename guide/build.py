@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from .content import DEFAULT_CONTENT, BuildOptions, content_inputs, select_sections, slug
 from .pdf import atomic_write, check_output, load_content, render_guide
@@ -17,8 +18,7 @@ __all__ = ["DEFAULT_CONTENT", "DEFAULT_OUT_DIR", "BuildResult", "build", "defaul
            "render_guide", "select_sections"]
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(msgspec.Struct, frozen=True):
     path: Path | None
     pdf: bytes
     pages: int

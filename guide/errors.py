@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 
 class GuideError(Exception):
@@ -11,8 +11,7 @@ class GuideError(Exception):
     exit_code = 1
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True, order=True):
     """One located content mistake: ``file:line: key.path: message``."""
 
     file: str

@@ -217,3 +217,26 @@ def test_a_profiled_run_still_prints_its_profile(tmp_path):
                            "verify", str(tmp_path / "missing.pdf")], capture_output=True, text=True, cwd=ROOT)
     assert "file not found" in done.stderr   # (cProfile itself ends with 0 after a script's exit code)
     assert "Ordered by: internal time" in done.stdout
+
+
+GC_SCRIPT = """
+import atexit, gc, sys
+atexit.register(lambda: print("threshold", gc.get_threshold()))
+sys.argv = ["build_guide.py", *sys.argv[1:]]
+from guide.cli import entry
+entry()
+"""
+
+
+@pytest.mark.parametrize("argv, raised", [
+    (["sections"], True),                 # a one-shot command: the collector's first threshold raised
+    (["verify", "missing.pdf"], True),
+    (["packet", "--help"], False),        # long runs keep the interpreter's (packets freeze their own)
+    (["serve", "--help"], False),
+])
+def test_one_shot_commands_run_with_fewer_collections(argv, raised):
+    done = subprocess.run([sys.executable, "-c", GC_SCRIPT, *argv], capture_output=True, text=True, cwd=ROOT)
+    line = done.stdout.strip().splitlines()[-1]
+    from guide.cli import ONE_SHOT_THRESHOLD
+    import gc
+    assert line == f"threshold {ONE_SHOT_THRESHOLD if raised else gc.get_threshold()}", done.stderr

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import CONTENT
+from msgspec.structs import replace
 from pypdf import PdfReader
 from reportlab.graphics.barcode.usps4s import USPS_4State
 from reportlab.lib.units import inch

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from guide.content import BuildOptions
 from guide.layout import PageMap, make_theme, plan_pages, render_counted

@@ -321,13 +321,13 @@ def test_rgb_check_finds_rgb_in_the_ordinary_guide(shop):
 
 
 def test_cmyk_markup_link_colour_is_cmyk():
-    from guide.layout._blocks import _hex
+    from guide.layout._blocks import _markup_colour
     from guide.layout import make_theme
     from guide.build import load
 
     brand = load(CONTENT).brand
-    assert _hex(make_theme(brand, cmyk=True).colour("primary")) == "cmyk(0.9,0.55,0.1,0.35)"
-    assert _hex(make_theme(brand).colour("primary")) == "#1f4e79"
+    assert _markup_colour(make_theme(brand, cmyk=True).colour("primary")) == "cmyk(0.9,0.55,0.1,0.35)"
+    assert _markup_colour(make_theme(brand).colour("primary")) == "rgb(31,78,121)"  # #1f4e79
 
 
 # ---- end to end -------------------------------------------------------------------------

@@ -347,3 +347,37 @@ def test_fast_operator_scan_matches_pypdf_parser():
             elif op in PAINTING:
                 slow.append((op, None, None))
         assert list(marking_operators(page, reader)) == slow
+
+
+@pytest.mark.parametrize("contents, rect, struct_parent", [
+    ("Section: Symptoms of stage IV", (61.2, 648.45, 550.8, 666.65), 19),
+    ("Glossary: pleurodèse (ñ, 中文, (parens) and \\ back)", (0, 0.0000001, 123456789.123, 12), 0),
+    ("No structure parent", (1, 2, 3, 4), None),
+])
+def test_a_link_is_written_as_reportlab_writes_it(contents, rect, struct_parent):
+    """The tree's Link annotations write their own bytes (guide/tagging/_canvas.Link): the same as
+    ReportLab's dictionary formatting of the same annotation, destination included."""
+    import io
+
+    from reportlab.pdfbase.pdfdoc import LinkAnnotation, PDFArray
+    from reportlab.pdfgen.canvas import Canvas
+
+    from guide.tagging._canvas import Link
+
+    canv = Canvas(io.BytesIO())
+    canv.bookmarkPage("there")
+    doc = canv._doc
+    made = []
+    for cls in (LinkAnnotation, Link):
+        kw = {} if struct_parent is None else {"StructParent": struct_parent}
+        a = cls(Rect=rect, Contents=contents, Destination=canv._bookmarkReference("there"),
+                Border=PDFArray([0, 0, 0]), **kw)
+        if struct_parent is not None:
+            a.permitted = tuple(a.permitted) + ("StructParent",)
+        made.append(a)
+    doc.Reference(made[0]), doc.Reference(made[1])
+    canv.showPage()
+    canv.save()  # binds the destination to its page
+    plain, ours = (a.format(doc) for a in made)
+    assert ours == plain
+    assert b"/Dest [" in ours and b"/Type /Annot" in ours

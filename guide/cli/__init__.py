@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import importlib
 import os
 import sys
@@ -157,9 +158,22 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         return 1
 
 
+# Commands that end when their file or report is written. Their objects live to the end of the process
+# and form few cycles, so the cyclic collector's passes over them are wasted work: a default build ran
+# 103 young and 9 middle collections, 18-30 ms of a ~640 ms process. For these the first threshold is
+# raised so that a build runs none, and collection still runs for a bigger job (a bounded heap, not an
+# unbounded one). The long-running commands (serve, packet, mailings) keep their own settings.
+ONE_SHOT = ("build", "check", "sections", "verify", "diff", "new", "desk-log")
+ONE_SHOT_THRESHOLD = (200_000, 20, 20)
+
+
 def entry() -> None:
     """The process's entry (the `guide` script, `python -m guide`, build_guide.py): main(), then exit."""
-    exit_now(main())
+    argv = sys.argv[1:]
+    command = argv[0] if argv and argv[0] in COMMANDS else "build"
+    if command in ONE_SHOT:
+        gc.set_threshold(*ONE_SHOT_THRESHOLD)
+    exit_now(main(argv))
 
 
 def exit_now(code: int) -> None:

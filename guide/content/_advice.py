@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from . import models as m
 from ..errors import ContentError, Problem
@@ -41,8 +42,7 @@ DEFAULT_GRADE_TARGET = 8.0  # NIH: patient materials at grade 8 or below
 FORMULAS = {"en": "Flesch\u2013Kincaid", "es": "Crawford"}
 
 
-@dataclass(frozen=True)
-class Grade:
+class Grade(msgspec.Struct, frozen=True):
     """Counts behind one reading grade, in the formula for the text's language."""
 
     words: int
@@ -122,8 +122,7 @@ def _units(blocks: tuple[m.Block, ...], glossary: tuple[m.Term, ...]) -> Iterato
             yield from (m.plain(run) for run in m.inline_runs(block) if run)
 
 
-@dataclass(frozen=True)
-class SectionGrade:
+class SectionGrade(msgspec.Struct, frozen=True):
     section: m.Section
     file: str  # as shown to the user
     line: int

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import msgspec
 
 from .._resources import data_folder
 from ..errors import ContentError, Problem
@@ -41,15 +42,18 @@ def _languages_in(folder: Path) -> tuple[str, ...]:
 locale_languages = available  # the package's public name for it
 
 
-@dataclass(frozen=True)
-class Locale:
+class Locale(msgspec.Struct, frozen=True):
     """Interface words and formats for one content language tag."""
 
     tag: str                      # as the content writes it: es-US
     language: str                 # its locale file: es
-    words: dict[str, str] = field(hash=False)
-    drugs: dict[str, str] = field(hash=False, default_factory=dict)  # English name -> this language's form
-    desk: dict[str, str] = field(hash=False, default_factory=dict)   # the advocate desk's page words
+    words: dict[str, str]         # the three dicts are not hashed (see __hash__)
+    drugs: dict[str, str] = msgspec.field(default_factory=dict)  # English name -> this language's form
+    desk: dict[str, str] = msgspec.field(default_factory=dict)   # the advocate desk's page words
+
+    def __hash__(self) -> int:
+        """The tag and language only (a dict has no hash); equality compares the words too."""
+        return hash((self.tag, self.language))
 
     @property
     def babel(self) -> str:

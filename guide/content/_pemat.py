@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+
+import msgspec
 
 from . import models as m
 from ._advice import FORMULAS, SectionGrade, _units
@@ -64,8 +65,7 @@ NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 PERCENT = re.compile(r"\d\s*(%|percent|por ciento)", re.I)
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(msgspec.Struct, frozen=True):
     number: int
     domain: str
     text: str
@@ -80,8 +80,7 @@ class Rating:
         return {1: "agree", 0: "disagree", None: "N/A"}[self.score]
 
 
-@dataclass(frozen=True)
-class PematReport:
+class PematReport(msgspec.Struct, frozen=True):
     ratings: tuple[Rating, ...]
     grades: tuple[SectionGrade, ...]
 

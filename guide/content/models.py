@@ -1,4 +1,4 @@
-"""Typed content model: frozen dataclasses that the validator builds and the layout reads.
+"""Typed content model: frozen structs (msgspec) that the validator builds and the layout reads.
 
 Models do no I/O and know nothing of ReportLab.
 """
@@ -7,35 +7,31 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Union
+
+import msgspec
 
 
 # ---- inline text -------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Text:
+class Text(msgspec.Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True)
-class Emph:
+class Emph(msgspec.Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True)
-class Strong:
+class Strong(msgspec.Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True)
-class Cite:
+class Cite(msgspec.Struct, frozen=True):
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TermLink:
+class TermLink(msgspec.Struct, frozen=True):
     text: str
     term_id: str
 
@@ -66,30 +62,25 @@ def long_date(day: dt.date) -> str:
 
 # ---- blocks ------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(msgspec.Struct, frozen=True):
     text: Inline
 
 
-@dataclass(frozen=True)
-class ListItem:
+class ListItem(msgspec.Struct, frozen=True):
     text: Inline
     items: tuple[ListItem, ...] = ()
 
 
-@dataclass(frozen=True)
-class BulletList:
+class BulletList(msgspec.Struct, frozen=True):
     items: tuple[ListItem, ...]
 
 
-@dataclass(frozen=True)
-class CheckItem:
+class CheckItem(msgspec.Struct, frozen=True):
     id: str
     text: Inline
 
 
-@dataclass(frozen=True)
-class Checklist:
+class Checklist(msgspec.Struct, frozen=True):
     id: str
     title: str
     items: tuple[CheckItem, ...]
@@ -100,8 +91,7 @@ class Checklist:
         return f"{self.id}_{item.id}"
 
 
-@dataclass(frozen=True)
-class Callout:
+class Callout(msgspec.Struct, frozen=True):
     title: str
     blocks: tuple[Block, ...]
 
@@ -112,8 +102,7 @@ class Evidence(Enum):
     STUDY = "study"  # the printed labels are the locale's evidence_* words
 
 
-@dataclass(frozen=True)
-class Regimen:
+class Regimen(msgspec.Struct, frozen=True):
     regimen: str
     drugs: tuple[str, ...]
     median_survival_months: float | None
@@ -123,19 +112,16 @@ class Regimen:
     refs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RegimenTable:
+class RegimenTable(msgspec.Struct, frozen=True):
     caption: str
     rows: tuple[Regimen, ...]
 
 
-@dataclass(frozen=True)
-class GlossaryList:
+class GlossaryList(msgspec.Struct, frozen=True):
     """Prints the whole glossary here."""
 
 
-@dataclass(frozen=True)
-class ReferenceList:
+class ReferenceList(msgspec.Struct, frozen=True):
     """Prints the numbered reference list here."""
 
 
@@ -163,8 +149,7 @@ def inline_runs(block: Block):
 
 # ---- document ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     id: str
     title: str
     blocks: tuple[Block, ...]
@@ -180,22 +165,19 @@ class Section:
             yield from sub.walk(level + 1)
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(msgspec.Struct, frozen=True):
     id: str
     term: str
     definition: Inline
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(msgspec.Struct, frozen=True):
     key: str
     text: str
     number: int  # its number in the full list, kept when a copy prints only some
 
 
-@dataclass(frozen=True)
-class Author:
+class Author(msgspec.Struct, frozen=True):
     name: str
     credentials: str
     role: str
@@ -206,8 +188,7 @@ class Author:
         return f"{self.name}, {self.credentials}, {self.role}" if self.credentials else f"{self.name}, {self.role}"
 
 
-@dataclass(frozen=True)
-class Reviewer:
+class Reviewer(msgspec.Struct, frozen=True):
     name: str
     credentials: str
 
@@ -222,8 +203,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(msgspec.Struct, frozen=True):
     """Who checked the facts and when. With no reviewer, ``date`` is the content's own date."""
 
     reviewed_by: Reviewer | None
@@ -240,8 +220,7 @@ class Review:
         return None
 
 
-@dataclass(frozen=True)
-class Translation:
+class Translation(msgspec.Struct, frozen=True):
     """How a translated edition was made: ``source`` is the tag of the language it was
     translated from; ``reviewed_by`` is None until a medical translator has checked it."""
 
@@ -251,23 +230,20 @@ class Translation:
     date: dt.date
 
 
-@dataclass(frozen=True)
-class Colour:
+class Colour(msgspec.Struct, frozen=True):
     rgb: str  # "#rrggbb"
     cmyk: tuple[float, float, float, float] | None = None
 
 
-@dataclass(frozen=True)
-class HelpItem:
+class HelpItem(msgspec.Struct, frozen=True):
     title: str
     text: str
 
 
-@dataclass(frozen=True)
-class Brand:
+class Brand(msgspec.Struct, frozen=True):
     name: str
     tagline: str
-    colours: dict[str, Colour] = field(hash=False)
+    colours: dict[str, Colour]   # not hashed (see __hash__)
     help_title: str = "How to get help"
     help_items: tuple[HelpItem, ...] = ()
     phone: str | None = None
@@ -275,9 +251,12 @@ class Brand:
     address: str | None = None
     logo: str | None = None  # absolute path inside the content folder
 
+    def __hash__(self) -> int:
+        """Every field but the colours (a dict has no hash); equality compares them all."""
+        return hash(tuple(getattr(self, f) for f in self.__struct_fields__ if f != "colours"))
 
-@dataclass(frozen=True)
-class Guide:
+
+class Guide(msgspec.Struct, frozen=True):
     title: str
     subtitle: str
     language: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 PAPERS = ("letter", "a4")
 PRINT_MODES = ("booklet", "shop")
@@ -11,8 +11,7 @@ MAX_ADVOCATE = 120
 MAX_NOTE = 600  # the advocate's note: a few sentences in a box, never a letter
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(msgspec.Struct, frozen=True):
     paper: str = "letter"
     large_print: bool = False
     sections: tuple[str, ...] | None = None  # None: every section

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..content import models as m
 from ..errors import ContentError, GuideError
@@ -47,8 +48,7 @@ def content_digest(root: Path | str) -> str:
     return h.hexdigest()
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(msgspec.Struct, frozen=True):
     """One reading of the content folder: a guide, or the problems that stop it."""
 
     digest: str

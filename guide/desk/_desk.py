@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import msgspec
+
 from ..content import DEFAULT_CONTENT, BuildOptions, slug
 from ..content import models as m
 from ._cache import CountCache, PdfCache, cache_key
@@ -24,8 +26,7 @@ log = logging.getLogger("guide.desk")
 MAX_BODY = 64 * 1024
 
 
-@dataclass(frozen=True)
-class DeskConfig:
+class DeskConfig(msgspec.Struct, frozen=True):
     content_dir: Path = DEFAULT_CONTENT
     token: str | None = None
     log_path: Path | None = DEFAULT_LOG  # None: keep no handout log
@@ -72,6 +73,8 @@ def edition_name(guide: m.Guide, options: BuildOptions) -> str:
     return default_name(guide.title, options)[: -len(".pdf")]
 
 
+# A dataclass, not a msgspec Struct like the other records: a Struct has no fields made after __init__
+# (init=False), and this class is made once, in a server that imports dataclasses anyway (Starlette, uvicorn).
 @dataclass
 class Desk:
     config: DeskConfig

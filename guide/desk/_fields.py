@@ -7,7 +7,8 @@ length, a font that can draw every character), so the desk accepts exactly what 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+import msgspec
 
 from ..content import MAX_ADVOCATE, MAX_NAME, MAX_NOTE, PAPERS, BuildOptions, is_back_matter
 from ..content import models as m
@@ -18,8 +19,7 @@ TEXT_LIMITS = {"for": MAX_NAME, "advocate": MAX_ADVOCATE, "note": MAX_NOTE}
 TRUE_WORDS = ("on", "1", "true", "yes")
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(msgspec.Struct, frozen=True):
     field: str
     message: str
 

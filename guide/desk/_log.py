@@ -10,9 +10,10 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+import msgspec
 
 DEFAULT_LOG = Path("out") / "desk.sqlite"
 
@@ -31,8 +32,7 @@ CREATE TABLE IF NOT EXISTS handouts (
 """
 
 
-@dataclass(frozen=True)
-class Handout:
+class Handout(msgspec.Struct, frozen=True):
     edition: str
     paper: str
     large_print: bool

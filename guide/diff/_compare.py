@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+
+import msgspec
 
 from ._read import Doc, Section, Table
 
 SIMILAR = 0.55   # a removed and an added sentence this alike are one sentence changed
 
 
-@dataclass
-class Diff:
+class Diff(msgspec.Struct):
     old_pages: int
     new_pages: int
-    metadata: list[dict] = field(default_factory=list)
-    sections: list[dict] = field(default_factory=list)
+    metadata: list[dict] = msgspec.field(default_factory=list)
+    sections: list[dict] = msgspec.field(default_factory=list)
 
     @property
     def text_differs(self) -> bool:

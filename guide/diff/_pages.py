@@ -6,8 +6,9 @@ pypdfium2 (PDFium, the renderer in Chrome) and Pillow are the `diff` extra: pip 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..errors import InputError
 
@@ -16,8 +17,7 @@ CELL = 12         # the difference grid, in pixels: changed cells are merged int
 THRESHOLD = 40    # a pixel differs when a channel differs by more than this (anti-aliasing noise below)
 
 
-@dataclass(frozen=True)
-class PageChange:
+class PageChange(msgspec.Struct, frozen=True):
     page: int              # 1-based; a page only one file has counts as changed
     boxes: int             # changed areas marked
     png: str               # the picture written

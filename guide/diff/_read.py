@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+
+import msgspec
 
 from ..errors import InputError
 
@@ -21,37 +22,32 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d\u2019)\]]*\s+(?=[\"\u201c(A-Z0-9
 HIDDEN = "(a name: not shown)"
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(msgspec.Struct, frozen=True):
     text: str
     page: int       # 1-based page where it starts
 
 
-@dataclass
-class Table:
+class Table(msgspec.Struct):
     header: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-    pages: list[int] = field(default_factory=list)   # 1-based page of each row
+    rows: list[list[str]] = msgspec.field(default_factory=list)
+    pages: list[int] = msgspec.field(default_factory=list)   # 1-based page of each row
 
 
-@dataclass
-class Section:
+class Section(msgspec.Struct):
     level: int
     title: str
     page: int | None                       # 1-based page of its heading
-    sentences: list[Sentence] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    sentences: list[Sentence] = msgspec.field(default_factory=list)
+    tables: list[Table] = msgspec.field(default_factory=list)
 
 
-@dataclass
-class Doc:
+class Doc(msgspec.Struct):
     pages: int
     metadata: dict[str, str]
     sections: list[Section]
 
 
-@dataclass
-class _Line:
+class _Line(msgspec.Struct):
     page: int
     y: float
     runs: list

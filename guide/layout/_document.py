@@ -215,7 +215,7 @@ def plan_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> PageMap:
 def even_pages(guide: m.Guide, theme: Theme, options: BuildOptions) -> tuple[BuildOptions, PageMap]:
     """The options (one more Notes page when the layout ends on an odd page) and page map of an even
     edition, as ``render(..., multiple=2)`` lays it out: for a report that must match the build."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     planned = plan_pages(guide, theme, options)
     if planned.total % 2 == 0:

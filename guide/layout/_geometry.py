@@ -7,8 +7,7 @@ here, where importing costs about a millisecond instead of the fifteen that Repo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import msgspec
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch, mm
 
@@ -18,8 +17,7 @@ BLEED = 0.125 * inch
 SAFE_ZONE = 0.375 * inch
 
 
-@dataclass(frozen=True)
-class Sizes:
+class Sizes(msgspec.Struct, frozen=True):
     body: float
     leading_ratio: float
     h1: float
@@ -37,8 +35,7 @@ LARGE = Sizes(body=20, leading_ratio=1.5, h1=32, h2=26, h3=22, small=18,
               cover_title=48, checkbox=22, write_line_gap=36)
 
 
-@dataclass(frozen=True)
-class Geometry:
+class Geometry(msgspec.Struct, frozen=True):
     """One edition's page: its size, margins and type sizes, and the body frame they leave."""
 
     paper: str

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
+import msgspec
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
@@ -15,8 +15,7 @@ from ._flowables import PassState
 from ._theme import Theme
 
 
-@dataclass(frozen=True)
-class PageMap:
+class PageMap(msgspec.Struct, frozen=True):
     """The page numbers a layout ends with: each heading's page and the page total."""
 
     pages: tuple[tuple[str, int], ...]

@@ -9,8 +9,8 @@ cover, and before any Notes pages, is exempt from the half-full rule: a guide ha
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 
+import msgspec
 from reportlab.platypus import Paragraph, Table
 
 from ..content import BuildOptions
@@ -21,8 +21,7 @@ FEW_LINES = 3       # a page with this many lines of text or fewer is flagged
 HALF = 0.5          # and one whose text stops above this fraction of the page
 
 
-@dataclass
-class PageReport:
+class PageReport(msgspec.Struct):
     number: int
     template: str            # cover, contents, body, back
     lines: int = 0           # lines of text placed in the body frame (table rows count their tallest cell)
@@ -46,10 +45,9 @@ class PageReport:
         return out
 
 
-@dataclass
-class LayoutReport:
+class LayoutReport(msgspec.Struct):
     edition: str
-    pages: list[PageReport] = field(default_factory=list)
+    pages: list[PageReport] = msgspec.field(default_factory=list)
 
     @property
     def flagged(self) -> list[PageReport]:

@@ -6,10 +6,10 @@ code reads every size and colour from here and holds no numbers of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
+import msgspec
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -51,16 +51,27 @@ def register_fonts() -> Drawable:
 
 
 
-@dataclass(frozen=True)
-class Theme(Geometry):
+class Theme(Geometry, frozen=True, kw_only=True):
     """An edition's page (Geometry: size, margins, type sizes) with its brand, fonts, colours and styles."""
 
-    brand: Brand = field(kw_only=True)
+    brand: Brand
     cmyk: bool = False
     bleed: float = 0.0   # extra paper around the trim, for print-shop output
     font: str = "Atkinson"
     bold: str = "Atkinson-Bold"
-    styles: dict[str, ParagraphStyle] = field(default_factory=dict, hash=False, compare=False)
+    styles: dict[str, ParagraphStyle] = msgspec.field(default_factory=dict)  # not compared (see __eq__)
+
+    def __eq__(self, other: object) -> bool:
+        """Every field but the styles, which are made from the others (a ParagraphStyle has no equality)."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def _compared(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.__struct_fields__ if f != "styles")
 
     @property
     def emphasis_font(self) -> str:
@@ -106,7 +117,7 @@ def make_theme(brand: Brand, paper: str = "letter", large_print: bool = False, c
     """Build the theme for one edition."""
     register_fonts()
     page = geometry(paper, large_print)
-    theme = Theme(**{f.name: getattr(page, f.name) for f in fields(page)}, brand=brand, cmyk=cmyk, bleed=bleed)
+    theme = Theme(**{f: getattr(page, f) for f in page.__struct_fields__}, brand=brand, cmyk=cmyk, bleed=bleed)
     theme.styles.update(_styles(theme))
     return theme
 

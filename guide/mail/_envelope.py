@@ -44,8 +44,8 @@ in and 3/4 in thick; USPS Marketing Mail pieces weigh less than 16 oz.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+import msgspec
 from reportlab.lib.pagesizes import A4, LETTER
 
 BASIS_SQ_IN = 17 * 22          # bond paper's basis size
@@ -56,8 +56,7 @@ SHEET_SQ_IN = {paper: w * h / 72 / 72 for paper, (w, h) in (("letter", LETTER), 
 HEAVY_LETTER = 3.0             # oz: over this a letter must carry its barcode in the address block
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(msgspec.Struct, frozen=True):
     name: str
     folded: bool               # the letter and guide folded in thirds
     weight: float              # oz, the empty envelope
@@ -87,8 +86,7 @@ def caliper(paper_weight: float = BASE_WEIGHT, thickness: float | None = None) -
     return thickness if thickness is not None else BASE_CALIPER * paper_weight / BASE_WEIGHT
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(msgspec.Struct, frozen=True):
     """One mail piece as it goes to the post office."""
 
     pages: int                 # letter and guide pages (no blank pages)

@@ -19,8 +19,9 @@ import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..errors import OutputError
 from ._manifest import Done, Result
@@ -55,8 +56,7 @@ SCHEMA = len(MIGRATIONS)
 STATUSES = ("pending", "built", "duplicate", "already_mailed", "rejected")
 
 
-@dataclass(frozen=True)
-class RunInfo:
+class RunInfo(msgspec.Struct, frozen=True):
     id: str
     folder: str
     started: str

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
+import msgspec
 from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
@@ -51,14 +51,13 @@ LETTERHEAD_GAP = 0.2 * inch      # the letterhead must end this far above the ad
 _DRAWING_STATE = frozenset({"_fillColorObj", "_strokeColorObj", "_fontname", "_fontsize", "_leading", "_lineWidth"})
 
 
-@dataclass
-class _Layout:
+class _Layout(msgspec.Struct):
     theme: Theme
     page: tuple[float, float]
     styles: dict
     date: Paragraph | None = None
-    body: list = field(default_factory=list)
-    closings: dict = field(default_factory=dict)
+    body: list = msgspec.field(default_factory=list)
+    closings: dict = msgspec.field(default_factory=dict)
     greeting: object = None   # the salutation's fragment (a plain one, as ReportLab parses it)
 
 

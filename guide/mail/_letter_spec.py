@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+from msgspec.structs import replace
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 
@@ -36,8 +37,7 @@ MAX_BODY = 12                    # paragraphs
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(msgspec.Struct, frozen=True):
     """The address block's rectangle, in inches from the letter's top-left corner."""
 
     left: float = 1.0
@@ -54,15 +54,13 @@ WINDOW_LIMITS = {  # inches: (min, max), so the block stays on the top third of 
 }
 
 
-@dataclass(frozen=True)
-class Signer:
+class Signer(msgspec.Struct, frozen=True):
     name: str
     role: str | None = None
     phone: str | None = None
 
 
-@dataclass(frozen=True)
-class LetterSpec:
+class LetterSpec(msgspec.Struct, frozen=True):
     date: dt.date | None          # None: the day the run starts
     salutation: str               # contains {name}
     body: tuple[str, ...]         # may contain {title}
@@ -81,8 +79,7 @@ class LetterSpec:
         return PROFILES[self.envelope]
 
 
-@dataclass(frozen=True)
-class Imb:
+class Imb(msgspec.Struct, frozen=True):
     """The fixed fields of the Intelligent Mail barcode (USPS-B-3200); the serial comes per piece."""
 
     mailer_id: str                # 6 or 9 digits
@@ -111,8 +108,7 @@ IMB_BAND = (0.165 + 0.028) * inch
 IMB_WIDTH = 2.93 * inch
 
 
-@dataclass(frozen=True)
-class LetterRecipient:
+class LetterRecipient(msgspec.Struct, frozen=True):
     """One person as the letter needs them: the name as written and the USPS block."""
 
     name: str

@@ -7,9 +7,10 @@ import functools
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+import msgspec
 
 from ..content import MAX_ADVOCATE, MAX_NAME, PAPERS, BuildOptions
 from ..content import models as m
@@ -121,12 +122,11 @@ class Job(NamedTuple):
     notes: str = ""    # repairs made to the row, for the manifest
 
 
-@dataclass
-class Checked:
+class Checked(msgspec.Struct):
     row: int
     cells: list[str]
     job: Job | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = msgspec.field(default_factory=list)
 
 
 class RowChecker:

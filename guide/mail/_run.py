@@ -37,8 +37,10 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
+
+import msgspec
+from msgspec.structs import replace
 
 from ..content import BuildOptions
 from ..content import models as m
@@ -65,8 +67,7 @@ CHUNK = 1000               # pass-1 rows per history transaction
 REMAIL_AFTER = 90          # days
 
 
-@dataclass
-class Summary:
+class Summary(msgspec.Struct):
     built: int = 0
     skipped: int = 0          # already built by this run earlier (checked by hash)
     rejected: int = 0

@@ -15,8 +15,9 @@ import re
 import signal
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from ..content import BuildOptions
 from ..content import models as m
@@ -29,8 +30,7 @@ from ._recipients import Job
 IN_FLIGHT_PER_JOB = 3      # batches queued per worker: keeps both cores busy, memory bounded
 
 
-@dataclass
-class WorkerState:
+class WorkerState(msgspec.Struct):
     out: Path
     maker: LetterMaker
     guide: m.Guide

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from ..content import DEFAULT_CONTENT, BuildOptions, content_hash, load_guide, select_sections
 from ..content import models as m

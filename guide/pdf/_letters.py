@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from ..errors import OutputError
 from ._objects import (_CONTENTS_RE, _PARENT_RE, _REF_RE, PARENT, PLAIN_STREAM_HEAD, Pieces, _array_of, _post_order,
@@ -14,16 +14,14 @@ from ._objects import (_CONTENTS_RE, _PARENT_RE, _REF_RE, PARENT, PLAIN_STREAM_H
 Element = tuple[str, int, tuple[int | tuple[int, int], ...]]
 
 
-@dataclass(frozen=True)
-class LetterTags:
+class LetterTags(msgspec.Struct, frozen=True):
     """What the letter renderer tells the merge about one letter: its pages and structure."""
 
     pages: int
     elements: tuple[Element, ...] = ()
 
 
-@dataclass(frozen=True)
-class LetterParts:
+class LetterParts(msgspec.Struct, frozen=True):
     """A letter's pages and what they use, as Pieces (picklable, small)."""
 
     objects: tuple[Pieces, ...]

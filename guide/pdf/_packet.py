@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 
@@ -95,8 +95,7 @@ class Edition:
         return self._print
 
 
-@dataclass(frozen=True)
-class _PrintParts:
+class _PrintParts(msgspec.Struct, frozen=True):
     objects: tuple[Pieces, ...]
     kinds: tuple[str, ...]
     streams: frozenset[int] = frozenset()   # which objects are streams (the rest go in object streams)
@@ -233,8 +232,7 @@ class _GuideTree:
                            *(_fill(_compact(p), ids) for p in (self.doc_head, self.doc_kids, self.tree_head)))
 
 
-@dataclass(frozen=True)
-class _FilledTree:
+class _FilledTree(msgspec.Struct, frozen=True):
     doc_id: int
     root_id: int
     nums_id: int            # the packet's ParentTree: a number tree of two leaves (guide, letter)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from ..errors import OutputError
 from ._letters import Element, LetterParts
@@ -78,8 +79,7 @@ def packet_pdf(edition: Edition, letter: LetterParts) -> tuple[bytes, int]:
     return b"".join(pieces), pages
 
 
-@dataclass(frozen=True)
-class _FixedPart:
+class _FixedPart(msgspec.Struct, frozen=True):
     """A letter's fixed objects (LetterParts.fixed: fonts and resources) as written after an
     edition's head, once for every packet that uses the same: their streams, then an object
     stream of the rest. The file's hashes are carried on from the end of this part."""

@@ -13,9 +13,10 @@ bookmarks count the padding).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..content import models as m
 from ..errors import LayoutError
@@ -132,8 +133,7 @@ def _shared_resources(pages: list[PageObject], writer: PdfWriter) -> DictionaryO
 # ---- single pages with bleed and crop marks ------------------------------------------
 
 
-@dataclass(frozen=True)
-class ShopMarks:
+class ShopMarks(msgspec.Struct, frozen=True):
     """The shop form drawn with the pages: MediaBox, CropBox, BleedBox and TrimBox on every page
     and crop marks outside the bleed, the same boxes and marks add_bleed_and_marks writes."""
 

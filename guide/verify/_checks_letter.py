@@ -6,7 +6,8 @@ Details never repeat the recipient's name or address (they are personal data): o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from ._pdffile import _PdfFile, squash
 from ._report import Check
@@ -15,8 +16,7 @@ INCH = 72.0
 LAST_LINE = re.compile(r"\b[A-Z]{2} \d{5}(-\d{4})?$")   # USPS: CITY ST ZIP or ZIP+4, last in the block
 
 
-@dataclass(frozen=True)
-class LetterExpect:
+class LetterExpect(msgspec.Struct, frozen=True):
     """What every cover letter shows, from the letter settings (letter.yaml) and the guide."""
 
     window: tuple[float, float, float, float]   # inches from the page's top-left: left, top, width, height

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
+
+import msgspec
 
 from ..content import BuildOptions
 from ..content import models as m
@@ -16,8 +17,7 @@ from ._pdffile import Run, _PdfFile, squash
 DEFAULT_OPTIONS = BuildOptions()
 
 
-@dataclass
-class Heading:
+class Heading(msgspec.Struct):
     level: int
     section: m.Section
     page: int | None = None    # 0-based page index where its heading text stands
@@ -25,8 +25,7 @@ class Heading:
     run: int | None = None     # index of its first run on that page
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(msgspec.Struct, frozen=True):
     """Where a reference or glossary entry stands (the target of citation and term links)."""
 
     kind: str  # "ref" or "term"

@@ -13,12 +13,12 @@ import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 
+import msgspec
 
-@dataclass(frozen=True)
-class Run:
+
+class Run(msgspec.Struct, frozen=True):
     """One piece of text, cut where pypdf's text visitor cuts it (tagging._text): usually a line of a paragraph."""
 
     text: str

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(msgspec.Struct, frozen=True):
     name: str
     passed: bool
     detail: str
     skipped: bool = False   # could not run because an earlier check failed (never passed)
-    seconds: float = field(default=0.0, compare=False)
+    seconds: float = 0.0    # how long it took: not compared (see __eq__)
+
+    def __eq__(self, other: object) -> bool:
+        """The same check with the same outcome, however long each took."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def _compared(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.__struct_fields__ if f != "seconds")
 
     @property
     def status(self) -> str:
@@ -28,8 +39,7 @@ def skip(name: str, why: str) -> Check:
     return Check(name, False, f"not checked: {why}", skipped=True)
 
 
-@dataclass
-class Report:
+class Report(msgspec.Struct):
     checks: list[Check]
     built_with: dict | None = None   # the build record the checks went by (options as given or recorded)
     input_error: str | None = None   # the file could not be read at all (the CLI exits 2)
