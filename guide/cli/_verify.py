@@ -69,12 +69,6 @@ def given_options(args) -> dict:
 def run(args) -> int:
     from ..errors import ContentError, GuideError
 
-    if not args.rebuild:
-        # The plain checks read one file and the command ends when the report is printed: almost nothing they
-        # allocate is cyclic garbage (about a thousand objects in a whole run on the default guide), while the
-        # collector's passes over the young objects of the imports, the content and pypdf's parse took about
-        # 25 ms. So the collector stays off; --rebuild renders with ReportLab, which makes cycles, and keeps it.
-        gc.disable()
     try:
         return _run(args)
     except ContentError as exc:
@@ -109,8 +103,9 @@ def _run(args) -> int:
         # not given: the edition in the language the PDF records (content/es/ for an es-US build)
         _pick_recorded_language(args, reading)
     guide = load_content(content_dir(args))
-    if gc.isenabled():  # --rebuild: what is loaded so far (modules, the content) lives to the end, so the
-        gc.freeze()     # collector need not walk it again during the build (a full collection cost ~30 ms)
+    # a command that ends when the report is printed: what is loaded so far (modules, the content) lives to
+    # the end, so the collector need not walk it again (a full collection during the link check cost ~30 ms)
+    gc.freeze()
     if "sections" in given:
         select_sections(guide, tuple(given["sections"]))   # an unknown id is an option error (exit 2)
     if pdf is None:
