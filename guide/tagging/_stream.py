@@ -153,9 +153,14 @@ def operations(data: bytes, wanted, stream=None, reader=None) -> list[tuple[byte
     as bytes, names as str ('/F1'), arrays as lists.
 
     A stream the scanner cannot follow is parsed by pypdf when ``stream`` (its pypdf object) is given."""
-    ops = None if b"BI" in data and _INLINE_IMAGE.search(data) else _scan(data, wanted)
-    if ops is not None or stream is None:
-        return ops or []
+    found = scanned(data)
+    if found is not None:
+        return [(op, operands(op, args)) for args, op in found if op in wanted]
+    return pypdf_operations(stream, reader, wanted) if stream is not None else []
+
+
+def pypdf_operations(stream, reader, wanted) -> list[tuple[bytes, list]]:
+    """operations() of a stream the scanner cannot follow, as pypdf parses it."""
     from pypdf.generic import ArrayObject, ContentStream, NameObject
 
     def plain(v):
@@ -171,9 +176,12 @@ def operations(data: bytes, wanted, stream=None, reader=None) -> list[tuple[byte
             if op in wanted]
 
 
-def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
-    """Each wanted operator with its operands; only those operators have their operands parsed (most of a
-    page is path and colour operators, whose operands are skipped)."""
+def scanned(data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """Every operation of the stream as (its operands unparsed, operator), or None where the scanner cannot
+    follow it (an inline image, or something that is neither an operand nor an operator). Only the operators
+    a reader wants need their operands parsed (operands()): most of a page is path and colour operators."""
+    if b"BI" in data and _INLINE_IMAGE.search(data):
+        return None
     found = _OPERATION.findall(data)
     # the operations must tile the stream: a gap is something neither an operand nor an operator
     if found:
@@ -182,8 +190,12 @@ def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
             return None
     elif data.strip():
         return None
-    return [(op, (_FAST.get(op, _operands)(args) if args and not args.isspace() else [])) for args, op in found
-            if op in wanted]
+    return found
+
+
+def operands(op: bytes, raw: bytes) -> list:
+    """One operator's operands from their bytes, read in the operator's likely form first."""
+    return _FAST.get(op, _operands)(raw) if raw and not raw.isspace() else []
 
 
 def _numbers(raw: bytes) -> list:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ._stream import IDENTITY, Font, Unknown, mult, operations
+from ._stream import _FAST, IDENTITY, Font, Unknown, _operands, mult, pypdf_operations, scanned
 
 # visitor(text, cm, tm, font name, font size): pypdf's visitor_text, with the font's /BaseFont for its dictionary
 Visitor = Callable[[str, tuple, tuple, str, float], None]
@@ -65,11 +65,25 @@ class _Extract:
         self.memo_cm, self.memo_tm = self.cm, self.tm
 
     def run(self, ops: list[tuple[bytes, list]]) -> None:
+        """The operations as pypdf gives them (a stream the scanner cannot follow)."""
         handlers = _HANDLERS
         for op, args in ops:
             handler = handlers.get(op)
             if handler is not None:
                 handler(self, args)
+        self._end()
+
+    def run_scanned(self, found: list[tuple[bytes, bytes]]) -> None:
+        """The scanner's operations (_stream.scanned), each wanted one's operands read as it comes
+        (_stream.operands, written out here: it runs for thousands of operators a page)."""
+        handlers, fast, general = _HANDLERS, _FAST, _operands
+        for raw, op in found:
+            handler = handlers.get(op)
+            if handler is not None:
+                handler(self, fast.get(op, general)(raw) if raw and not raw.isspace() else [])
+        self._end()
+
+    def _end(self) -> None:
         text = self.text
         if text:
             self.last_out = text[-1]
@@ -220,8 +234,9 @@ class _Extract:
         was_empty = not text
         size = self.size
         space = size * self.space_half
-        if self.previous_font_space is not None:
-            space = min(space, self.previous_font_space)
+        previous = self.previous_font_space   # min() written out (the same value, NaN included), here and below
+        if previous is not None and previous < space:
+            space = previous
         space_width = space / 1000
         m_prev = self.m_prev
         tm, cm = self.tm, self.cm
@@ -243,9 +258,15 @@ class _Extract:
         if span is None or span[0] != axis_index:
             distance = abs(moved_h)
         else:
-            distance = 0.0 if span[1] <= axis <= span[2] else min(abs(axis - span[1]), abs(axis - span[2]))
+            low, high = span[1], span[2]
+            if low <= axis <= high:
+                distance = 0.0
+            else:
+                a, b = abs(axis - low), abs(axis - high)
+                distance = b if b < a else a
         last = text[-1:] or self.last_out
-        threshold = 0.8 * min(self.str_height * self.scale_prev_y, size * scale_y)
+        a, b = self.str_height * self.scale_prev_y, size * scale_y
+        threshold = 0.8 * (b if b < a else a)
         if distance > threshold:
             if last != "" and last != "\n":
                 self.last_out = "\n"
@@ -259,7 +280,8 @@ class _Extract:
             if last == "" or last == "\n" or span is None or span[0] != axis_index:
                 self.line_span = (axis_index, axis, axis)
             else:
-                self.line_span = (axis_index, min(span[1], axis), max(span[2], axis))
+                low, high = span[1], span[2]
+                self.line_span = (axis_index, axis if axis < low else low, axis if axis > high else high)
         self.tm_prev, self.cm_prev = tm, cm
         self.m_prev, self.scale_prev_x, self.scale_prev_y = m, scale_x, scale_y
         if was_empty or not text:
@@ -324,5 +346,9 @@ class TextReader:
                 seen.discard(id(xobj))
 
         ex = _Extract(font, visit, form)
-        ex.run(operations(data, _HANDLERS, stream, self.reader))
+        found = scanned(data)
+        if found is not None:
+            ex.run_scanned(found)
+        else:
+            ex.run(pypdf_operations(stream, self.reader, _HANDLERS))
         return ex.text[-1:] or ex.last_out
