@@ -13,7 +13,9 @@ import re
 
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
-_TOKEN = re.compile(rb"""
+# the general operand reader's tokens (arrays, several operands): compiled by re on first use, as most pages
+# never need it
+_TOKEN = rb"""
     (?P<num>[+-]?(?:\d+\.?\d*|\.\d+))
   | (?P<op>[A-Za-z'"][A-Za-z0-9*'"]*)
   | /(?P<name>[^\s/\[\]()<>{}%]*)
@@ -22,8 +24,11 @@ _TOKEN = re.compile(rb"""
   | (?P<open>\[)|(?P<close>\])
   | <<|>>|\{|\}
   | %[^\r\n]*
-""", re.X | re.S)
-_STRING = rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)"
+"""
+# a literal string, one level of nested parentheses: a run of plain bytes is taken whole (possessive, so an
+# unbalanced string fails at once), which the regular expression engine matches several times faster than
+# byte by byte; the strings matched are the same
+_STRING = rb"\((?:[^\\()]++|\\.|\((?:[^\\()]++|\\.)*+\))*+\)"
 # operands (numbers, names, strings, arrays, dictionaries, comments) and then their operator
 _OPERATION = re.compile(rb"""(?P<args>(?:[\d\s.+\-\[\]]+ | /[^\s/\[\]()<>{}%]* | """ + _STRING + rb"""
                                       | <[0-9A-Fa-f\s]*> | << | >> | %[^\r\n]*)*)
@@ -33,7 +38,8 @@ _ONE_STRING = re.compile(rb"\s*(" + _STRING + rb")\s*", re.S)
 _NAME_NUMBER = re.compile(rb"\s*/([^\s/\[\]()<>{}%]*)\s+([+-]?(?:\d+\.?\d*|\.\d+))\s*")
 _INLINE_IMAGE = re.compile(rb"(?<![A-Za-z])BI(?![A-Za-z0-9])")
 _ESCAPES = {ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}
-_OCTAL = re.compile(rb"[0-7]{1,3}")
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.|\Z)", re.S)
+_OCTAL_DIGITS = b"01234567"
 
 
 def unescape(literal: bytes) -> bytes:
@@ -41,24 +47,20 @@ def unescape(literal: bytes) -> bytes:
     body = literal[1:-1]
     if b"\\" not in body:
         return body
-    out, i = bytearray(), 0
-    while i < len(body):
-        c = body[i]
-        if c != 0x5C:  # backslash
-            out.append(c)
-            i += 1
-            continue
-        nxt = body[i + 1:i + 2]
-        octal = _OCTAL.match(body, i + 1, i + 4)
-        if octal:
-            out.append(int(octal.group(), 8) & 0xFF)
-            i += 1 + len(octal.group())
-        elif nxt in (b"\n", b"\r"):
-            i += 2  # a line continuation
-        else:
-            out.append(_ESCAPES.get(nxt[0], nxt[0]) if nxt else 0x5C)
-            i += 2
-    return bytes(out)
+    return _ESCAPE.sub(_unescaped, body)
+
+
+def _unescaped(m: re.Match) -> bytes:
+    """One escape: up to three octal digits (a byte), a line continuation (nothing), a named or any other
+    character, or a backslash that ends the string (kept)."""
+    code = m.group(1)
+    if not code:
+        return b"\\"
+    if code[0] in _OCTAL_DIGITS:
+        return bytes((int(code, 8) & 0xFF,))
+    if code in b"\n\r":
+        return b""
+    return bytes((_ESCAPES.get(code[0], code[0]),))
 
 
 def to_unicode(font) -> dict[int, str]:
@@ -151,9 +153,14 @@ def operations(data: bytes, wanted, stream=None, reader=None) -> list[tuple[byte
     as bytes, names as str ('/F1'), arrays as lists.
 
     A stream the scanner cannot follow is parsed by pypdf when ``stream`` (its pypdf object) is given."""
-    ops = None if _INLINE_IMAGE.search(data) else _scan(data, wanted)
-    if ops is not None or stream is None:
-        return ops or []
+    found = scanned(data)
+    if found is not None:
+        return [(op, operands(op, args)) for args, op in found if op in wanted]
+    return pypdf_operations(stream, reader, wanted) if stream is not None else []
+
+
+def pypdf_operations(stream, reader, wanted) -> list[tuple[bytes, list]]:
+    """operations() of a stream the scanner cannot follow, as pypdf parses it."""
     from pypdf.generic import ArrayObject, ContentStream, NameObject
 
     def plain(v):
@@ -169,9 +176,12 @@ def operations(data: bytes, wanted, stream=None, reader=None) -> list[tuple[byte
             if op in wanted]
 
 
-def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
-    """Each wanted operator with its operands; only those operators have their operands parsed (most of a
-    page is path and colour operators, whose operands are skipped)."""
+def scanned(data: bytes) -> list[tuple[bytes, bytes]] | None:
+    """Every operation of the stream as (its operands unparsed, operator), or None where the scanner cannot
+    follow it (an inline image, or something that is neither an operand nor an operator). Only the operators
+    a reader wants need their operands parsed (operands()): most of a page is path and colour operators."""
+    if b"BI" in data and _INLINE_IMAGE.search(data):
+        return None
     found = _OPERATION.findall(data)
     # the operations must tile the stream: a gap is something neither an operand nor an operator
     if found:
@@ -180,7 +190,39 @@ def _scan(data: bytes, wanted) -> list[tuple[bytes, list]] | None:
             return None
     elif data.strip():
         return None
-    return [(op, _operands(args) if args and not args.isspace() else []) for args, op in found if op in wanted]
+    return found
+
+
+def operands(op: bytes, raw: bytes) -> list:
+    """One operator's operands from their bytes, read in the operator's likely form first."""
+    return _FAST.get(op, _operands)(raw) if raw and not raw.isspace() else []
+
+
+def _numbers(raw: bytes) -> list:
+    """cm, Tm, Td, TL, Tc: their operands are numbers. Every token a float means nothing but numbers (a name,
+    string, array or comment has a token float() refuses), as _operands would find; else it reads them."""
+    try:
+        return [float(v) for v in raw.split()]
+    except ValueError:
+        return _operands(raw)
+
+
+def _string(raw: bytes) -> list:
+    """Tj and ': one string (the forms _operands tells apart exclude each other, so trying this one first
+    gives what it gives)."""
+    one = _ONE_STRING.fullmatch(raw)
+    return [unescape(one.group(1))] if one else _operands(raw)
+
+
+def _font(raw: bytes) -> list:
+    """Tf: a name and a size."""
+    font = _NAME_NUMBER.fullmatch(raw)
+    return ["/" + font.group(1).decode("latin-1"), float(font.group(2))] if font else _operands(raw)
+
+
+# the likely form of each operator's operands, read first
+_FAST = {b"cm": _numbers, b"Tm": _numbers, b"Td": _numbers, b"TD": _numbers, b"TL": _numbers, b"Tc": _numbers,
+         b"Tj": _string, b"'": _string, b"Tf": _font}
 
 
 def _operands(raw: bytes) -> list:
@@ -194,7 +236,7 @@ def _operands(raw: bytes) -> list:
         return ["/" + font.group(1).decode("latin-1"), float(font.group(2))]
     values: list = []
     array: list | None = None
-    for m in _TOKEN.finditer(raw):
+    for m in re.finditer(_TOKEN, raw, re.X | re.S):
         kind = m.lastgroup
         if kind == "num":
             value: object = float(m.group(kind))

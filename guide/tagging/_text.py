@@ -14,14 +14,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ._stream import IDENTITY, Font, Unknown, mult, operations
+from ._stream import _FAST, IDENTITY, Font, Unknown, _operands, mult, pypdf_operations, scanned
 
 # visitor(text, cm, tm, font name, font size): pypdf's visitor_text, with the font's /BaseFont for its dictionary
 Visitor = Callable[[str, tuple, tuple, str, float], None]
 
 
 class _Extract:
-    """pypdf 7's TextExtraction state machine, for the operators that place or show text."""
+    """pypdf 7's TextExtraction state machine, for the operators that place or show text.
+
+    Written for speed (it runs for every text operator of every page verify reads): the state lives in
+    slots, the line test is inlined where strings are shown and lines moved, and a run with no text is not
+    handed to the visitor (pypdf calls it with an empty string at each flush; every reader here skips those).
+    """
+
+    __slots__ = ("fonts", "visit", "forms", "cm", "tm", "cm_prev", "tm_prev", "memo_cm", "memo_tm", "m_prev",
+                 "scale_prev_x", "scale_prev_y", "stack", "char_spacing", "space_half", "previous_font_space",
+                 "str_widths", "str_height", "leading", "size", "font", "line_span", "text", "last_out")
 
     def __init__(self, fonts: Callable[[str], Font | None], visit: Visitor, forms) -> None:
         self.fonts, self.visit, self.forms = fonts, visit, forms
@@ -42,28 +51,43 @@ class _Extract:
         self.last_out = ""               # the last character pypdf's output holds
 
     # -- what pypdf hands to the visitor ------------------------------------------------
-    def _emit(self, text: str, cm=None, tm=None) -> None:
-        self.visit(text, self.memo_cm if cm is None else cm, self.memo_tm if tm is None else tm,
-                   self.font.name, self.size)
-
-    def _out(self, text: str) -> None:
+    def _emit(self, text: str) -> None:
         if text:
-            self.last_out = text[-1]
+            self.visit(text, self.memo_cm, self.memo_tm, self.font.name, self.size)
 
     def _flush(self) -> None:
-        self._out(self.text)
-        self._emit(self.text)
-        self.text = ""
+        """The run so far goes out (pypdf's output and the visitor); the next starts at the matrices now."""
+        text = self.text
+        if text:
+            self.last_out = text[-1]
+            self.visit(text, self.memo_cm, self.memo_tm, self.font.name, self.size)
+            self.text = ""
         self.memo_cm, self.memo_tm = self.cm, self.tm
 
     def run(self, ops: list[tuple[bytes, list]]) -> None:
+        """The operations as pypdf gives them (a stream the scanner cannot follow)."""
+        handlers = _HANDLERS
         for op, args in ops:
-            handler = _HANDLERS.get(op)
+            handler = handlers.get(op)
             if handler is not None:
                 handler(self, args)
-        self._out(self.text)
-        if self.text:
-            self._emit(self.text)
+        self._end()
+
+    def run_scanned(self, found: list[tuple[bytes, bytes]]) -> None:
+        """The scanner's operations (_stream.scanned), each wanted one's operands read as it comes
+        (_stream.operands, written out here: it runs for thousands of operators a page)."""
+        handlers, fast, general = _HANDLERS, _FAST, _operands
+        for raw, op in found:
+            handler = handlers.get(op)
+            if handler is not None:
+                handler(self, fast.get(op, general)(raw) if raw and not raw.isspace() else [])
+        self._end()
+
+    def _end(self) -> None:
+        text = self.text
+        if text:
+            self.last_out = text[-1]
+            self.visit(text, self.memo_cm, self.memo_tm, self.font.name, self.size)
 
     # -- operators ----------------------------------------------------------------------
     def bt(self, args) -> None:
@@ -83,11 +107,13 @@ class _Extract:
             self.cm = IDENTITY
 
     def cm_op(self, args) -> None:
-        self._out(self.text)
-        self._emit(self.text)
-        self.text = ""
+        text = self.text
+        if text:
+            self.last_out = text[-1]
+            self.visit(text, self.memo_cm, self.memo_tm, self.font.name, self.size)
+            self.text = ""
         try:
-            self.cm = mult(tuple(float(a) for a in args[:6]), self.cm) if len(args) >= 6 else IDENTITY
+            self.cm = mult(tuple(map(float, args[:6])), self.cm) if len(args) >= 6 else IDENTITY
         except (TypeError, ValueError):
             self.cm = IDENTITY
         self.memo_cm, self.memo_tm = self.cm, self.tm
@@ -96,14 +122,15 @@ class _Extract:
         self.char_spacing = _number(args, 0, 0.0)
 
     def tl(self, args) -> None:
-        self.leading = _number(args, 0, 0.0)
+        self.leading = float(args[0]) if args and isinstance(args[0], (int, float)) else 0.0
 
     def tf(self, args) -> None:
-        if self.text:
+        text = self.text
+        if text:
             self.previous_font_space = self.size * self.space_half
-            self._out(self.text)
-            self._emit(self.text)
-        self.text = ""
+            self.last_out = text[-1]
+            self.visit(text, self.memo_cm, self.memo_tm, self.font.name, self.size)
+            self.text = ""
         self.memo_cm, self.memo_tm = self.cm, self.tm
         font = self.fonts(args[0]) if args and isinstance(args[0], str) else None
         self.font = font if font is not None else Unknown()
@@ -124,7 +151,7 @@ class _Extract:
 
     def tm_op(self, args) -> None:
         try:
-            tm = tuple(float(a) for a in args[:6])
+            tm = tuple(map(float, args[:6]))
         except (TypeError, ValueError):
             tm = ()
         self.tm = tm if len(tm) == 6 else IDENTITY
@@ -132,7 +159,8 @@ class _Extract:
 
     def t_star(self, args=None) -> None:
         a, b, c, d, e, f = self.tm
-        self.tm = (a, b, c, d, e - self.leading * c, f - self.leading * d)
+        leading = self.leading
+        self.tm = (a, b, c, d, e - leading * c, f - leading * d)
         self._moved()
 
     def tj(self, args) -> None:
@@ -166,8 +194,10 @@ class _Extract:
                 self.str_widths = widths
 
     def do(self, args) -> None:
-        self._out(self.text)
-        self._emit(self.text)
+        text = self.text
+        if text:
+            self.last_out = text[-1]
+            self._emit(text)
         if self.last_out and self.last_out != "\n":
             self.last_out = "\n"
             self._emit("\n")
@@ -182,13 +212,14 @@ class _Extract:
     def _show(self, data: bytes | None) -> None:
         """Tj: the string's text joins the run (None: the space pypdf adds for a wide TJ gap)."""
         self.previous_font_space = None
+        font, size = self.font, self.size
         if data is None:
-            text, width, count = " ", self.font.space_width, 1
+            text, width, count = " ", font.space_width, 1
         else:
-            (text, width), count = self.font.decode(data), len(data)
+            (text, width), count = font.decode(data), len(data)
         self.text += text
-        self.str_widths += width * self.size + 1000 * self.char_spacing * count
-        self.str_height = self.size
+        self.str_widths += width * size + 1000 * self.char_spacing * count
+        self.str_height = size
         self._post(0.0)
 
     def _moved(self) -> None:
@@ -198,51 +229,63 @@ class _Extract:
         self._post(widths)
 
     def _post(self, str_widths: float) -> None:
-        was_empty = self.text == ""
-        space = self.size * self.space_half
-        if self.previous_font_space is not None:
-            space = min(space, self.previous_font_space)
-        self._crlf_space(str_widths, space / 1000)
-        if was_empty or self.text == "":
-            self.memo_cm, self.memo_tm = self.cm, self.tm
-
-    def _crlf_space(self, str_widths: float, space_width: float) -> None:
-        m_prev, scale_prev_x, scale_prev_y = self.m_prev, self.scale_prev_x, self.scale_prev_y
+        """pypdf's crlf_space_check after a string or a move: a new line, a space, or neither."""
+        text = self.text
+        was_empty = not text
+        size = self.size
+        space = size * self.space_half
+        previous = self.previous_font_space   # min() written out (the same value, NaN included), here and below
+        if previous is not None and previous < space:
+            space = previous
+        space_width = space / 1000
+        m_prev = self.m_prev
         tm, cm = self.tm, self.cm
         if tm is self.tm_prev and cm is self.cm_prev:   # a string shown where the last one stood: no new matrix
-            m, scale_x, scale_y = m_prev, scale_prev_x, scale_prev_y
+            m, scale_y = m_prev, self.scale_prev_y
+            scale_x = self.scale_prev_x
         else:
-            m = mult(tm, cm)
+            m = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+                 tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3],
+                 tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
             scale_x = math.sqrt(m[0] ** 2 + m[1] ** 2)
             scale_y = math.sqrt(m[2] ** 2 + m[3] ** 2)
-        upright = m[3] > 1e-6 or m[3] < -1e-6   # pypdf's orientation 0 or 180
-        dx, dy = m[4] - m_prev[4], m[5] - m_prev[5]
-        moved_h, moved_w = (dy, dx) if upright else (dx, dy)
-        axis_index = 5 if upright else 4
+        if m[3] > 1e-6 or m[3] < -1e-6:   # pypdf's orientation 0 or 180
+            moved_h, moved_w, axis_index = m[5] - m_prev[5], m[4] - m_prev[4], 5
+        else:
+            moved_h, moved_w, axis_index = m[4] - m_prev[4], m[5] - m_prev[5], 4
         axis = m[axis_index]
         span = self.line_span
         if span is None or span[0] != axis_index:
             distance = abs(moved_h)
         else:
-            distance = 0.0 if span[1] <= axis <= span[2] else min(abs(axis - span[1]), abs(axis - span[2]))
-        last = self.text[-1:] or self.last_out
-        threshold = 0.8 * min(self.str_height * scale_prev_y, self.size * scale_y)
+            low, high = span[1], span[2]
+            if low <= axis <= high:
+                distance = 0.0
+            else:
+                a, b = abs(axis - low), abs(axis - high)
+                distance = b if b < a else a
+        last = text[-1:] or self.last_out
+        a, b = self.str_height * self.scale_prev_y, size * scale_y
+        threshold = 0.8 * (b if b < a else a)
         if distance > threshold:
-            if last not in ("", "\n"):
+            if last != "" and last != "\n":
                 self.last_out = "\n"
-                self._emit(self.text + "\n")
-                self.text = ""
+                self.visit(text + "\n", self.memo_cm, self.memo_tm, self.font.name, size)
+                text = self.text = ""
             self.line_span = (axis_index, axis, axis)
         else:
-            if (abs(moved_h) > threshold or moved_w >= (space_width + str_widths) * scale_prev_x) \
-                    and last not in ("", " "):
-                self.text += " "
-            if last in ("", "\n") or span is None or span[0] != axis_index:
+            if (abs(moved_h) > threshold or moved_w >= (space_width + str_widths) * self.scale_prev_x) \
+                    and last != "" and last != " ":
+                text = self.text = text + " "
+            if last == "" or last == "\n" or span is None or span[0] != axis_index:
                 self.line_span = (axis_index, axis, axis)
             else:
-                self.line_span = (axis_index, min(span[1], axis), max(span[2], axis))
+                low, high = span[1], span[2]
+                self.line_span = (axis_index, axis if axis < low else low, axis if axis > high else high)
         self.tm_prev, self.cm_prev = tm, cm
         self.m_prev, self.scale_prev_x, self.scale_prev_y = m, scale_x, scale_y
+        if was_empty or not text:
+            self.memo_cm, self.memo_tm = cm, tm
 
 
 def _number(args: list, i: int, default: float) -> float:
@@ -303,5 +346,9 @@ class TextReader:
                 seen.discard(id(xobj))
 
         ex = _Extract(font, visit, form)
-        ex.run(operations(data, _HANDLERS, stream, self.reader))
+        found = scanned(data)
+        if found is not None:
+            ex.run_scanned(found)
+        else:
+            ex.run(pypdf_operations(stream, self.reader, _HANDLERS))
         return ex.text[-1:] or ex.last_out

@@ -15,6 +15,14 @@ from ..content import models as m
 from ._pdffile import Run, _PdfFile, squash
 
 DEFAULT_OPTIONS = BuildOptions()
+_ENTRY_NUMBER = re.compile(r"\s*(\d+)\.\s")
+
+
+def _number_of(text: str) -> str | None:
+    """The number a reference entry's first line opens with ("12. Smith ..." -> "12"), or None. One pattern for
+    every entry (a pattern made per reference number was compiled once per number, ~0.2 ms each)."""
+    found = _ENTRY_NUMBER.match(text)
+    return found.group(1) if found else None
 
 
 class Heading(msgspec.Struct):
@@ -191,11 +199,12 @@ class Inspection(_PdfFile):
             k = 0
             for ref in self.guide.references:
                 key = squash(f"{ref.number}. {ref.text}")
+                number = str(ref.number)
                 text = squash(ref.text)
 
                 def opens(j: int) -> bool:
                     run = runs[j][2]
-                    if key.startswith(run.key) and re.match(rf"\s*{ref.number}\.\s", run.text):
+                    if key.startswith(run.key) and _number_of(run.text) == number:
                         return True
                     # the number set in its own column (a hanging indent): "9." then the text's first line
                     return (run.text.strip() == f"{ref.number}." and j + 1 < len(runs)
