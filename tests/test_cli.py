@@ -240,3 +240,77 @@ def test_one_shot_commands_run_with_fewer_collections(argv, raised):
     from guide.cli import ONE_SHOT_THRESHOLD
     import gc
     assert line == f"threshold {ONE_SHOT_THRESHOLD if raised else gc.get_threshold()}", done.stderr
+
+
+# ---- start-up: ReportLab's costly patterns compiled on first use ----------------------------------
+
+def test_a_wide_pattern_from_a_deferring_module_compiles_on_first_use(monkeypatch):
+    import re
+
+    from guide.cli import _startup
+
+    monkeypatch.setattr(re, "compile", re.compile)  # put back after the test
+    compiled = []
+    monkeypatch.setattr(_startup.re, "compile", lambda p, f=0: compiled.append(p) or re._compile(p, f))
+    _startup.defer_costly_patterns()
+    made = {}
+    for module in ("reportlab.lib.textsplit", "somewhere.else"):
+        exec("wide = re.compile('([\\u2e80-\\uffff])'); narrow = re.compile('[a-z]+')",
+             {"__name__": module, "re": re}, made.setdefault(module, {}))
+    deferred = made["reportlab.lib.textsplit"]["wide"]
+    assert isinstance(deferred, _startup.DeferredPattern) and deferred.compiled is None
+    assert isinstance(made["reportlab.lib.textsplit"]["narrow"], re.Pattern)  # narrow ranges compile at once
+    assert isinstance(made["somewhere.else"]["wide"], re.Pattern)             # other modules are untouched
+    assert compiled.count("([\u2e80-\uffff])") == 1
+    assert deferred.sub(r"\1|", "a\u4e2db") == "a\u4e2d|b"                      # first use compiles it
+    assert deferred.match("\u4e2d").group(1) == "\u4e2d" and deferred.flags == re.UNICODE
+    assert compiled.count("([\u2e80-\uffff])") == 2                           # once, not at every use
+    _startup.defer_costly_patterns()                                          # installing twice is harmless
+    assert re.compile("x").pattern == "x"
+
+
+STARTUP_SCRIPT = """
+import atexit, sys
+def report():
+    from reportlab.platypus import paragraph
+    print("uri pattern", type(paragraph.uri_pat).__name__)
+atexit.register(report)
+sys.argv = ["build_guide.py", *sys.argv[1:]]
+from guide.cli import entry
+entry()
+"""
+
+
+def test_a_build_with_deferred_patterns_writes_the_same_bytes(tmp_path):
+    """The command line defers the URI pattern; an in-process build compiles it at import: same PDF."""
+    out = tmp_path / "cli.pdf"
+    done = subprocess.run([sys.executable, "-c", STARTUP_SCRIPT, "--out", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "uri pattern DeferredPattern"
+    assert main(["--out", str(tmp_path / "here.pdf")]) == 0
+    assert out.read_bytes() == (tmp_path / "here.pdf").read_bytes()
+
+
+def test_a_long_uri_splits_the_same_with_the_pattern_deferred(monkeypatch):
+    """ReportLab's one use of the URI pattern: splitting a long address across lines."""
+    import re
+
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, paragraph
+
+    from guide.cli._startup import DeferredPattern
+
+    uri = "https://www.example.org/a/very/long/path/to/a/guide/page/that/cannot/fit/on/one/line.html"
+    style = ParagraphStyle("u", fontName="Helvetica", fontSize=10, leading=12, uriWasteReduce=0.3)
+
+    def lines():
+        p = Paragraph(uri, style)
+        p.wrap(120, 500)
+        return [tuple(getattr(w, "text", w) for w in line[1]) for line in p.blPara.lines]
+
+    plain = lines()
+    deferred = DeferredPattern(paragraph.uri_pat.pattern, paragraph.uri_pat.flags, re.compile)
+    monkeypatch.setattr(paragraph, "uri_pat", deferred)
+    assert len(plain) > 1 and lines() == plain
+    assert deferred.compiled is not None  # the split did use it

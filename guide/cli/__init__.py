@@ -173,6 +173,9 @@ def entry() -> None:
     command = argv[0] if argv and argv[0] in COMMANDS else "build"
     if command in ONE_SHOT:
         gc.set_threshold(*ONE_SHOT_THRESHOLD)
+        from ._startup import defer_costly_patterns
+
+        defer_costly_patterns()
     exit_now(main(argv))
 
 

@@ -1,0 +1,58 @@
+"""Start-up work a one-shot command need not pay: two of ReportLab's regular expressions compiled on first use.
+
+ReportLab compiles its patterns as its modules are imported. Two of them are costly to compile and
+rarely used: the pattern in reportlab.platypus.paragraph that recognises a URI (case-insensitive,
+with character ranges up to U+FFFF: about 34 ms to compile, an eleventh of a whole build; used only
+to split a long URI across lines), and the CJK pattern of reportlab.lib.textsplit (about 5 ms; used
+only by its cjkwrap). While a one-shot command runs, those two modules' calls of re.compile for a
+pattern with such a wide range get a pattern that compiles itself when it is first used. Every
+other call of re.compile, from any module, is passed through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+# the modules whose wide-range patterns wait for their first use; each of them only calls
+# methods on those patterns (match, sub), which is all a deferred pattern needs to stand in for
+DEFERRING_MODULES = frozenset({"reportlab.platypus.paragraph", "reportlab.lib.textsplit"})
+WIDE = "\uffff"  # a character class that reaches the end of the Basic Multilingual Plane
+
+
+class DeferredPattern:
+    """A compiled pattern made on its first use (any attribute: match, sub, pattern, flags...)."""
+
+    def __init__(self, source: str, flags: int, compile_now) -> None:
+        self.source, self.compile_flags, self._compile = source, flags, compile_now
+        self.compiled: re.Pattern | None = None
+
+    def __getattr__(self, name: str):
+        # only names the instance lacks come here: the pattern's own attributes, once each
+        if self.compiled is None:
+            self.compiled = self._compile(self.source, self.compile_flags)
+        value = getattr(self.compiled, name)
+        setattr(self, name, value)  # the next use finds the bound method directly
+        return value
+
+    def __repr__(self) -> str:
+        state = "compiled" if self.compiled is not None else "not compiled yet"
+        return f"<DeferredPattern {self.source[:40]!r}..., {state}>"
+
+
+def defer_costly_patterns() -> None:
+    """Install the deferring re.compile for the rest of this process (a one-shot command's)."""
+    plain = re.compile
+    if getattr(plain, "defers", False):
+        return
+
+    def compile(pattern, flags=0):
+        if isinstance(pattern, str) and WIDE in pattern:
+            caller = sys._getframe(1).f_globals.get("__name__")
+            if caller in DEFERRING_MODULES:
+                return DeferredPattern(pattern, flags, plain)
+        return plain(pattern, flags)
+
+    compile.defers = True
+    compile.__doc__ = plain.__doc__
+    re.compile = compile
