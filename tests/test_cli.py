@@ -261,6 +261,9 @@ def test_a_wide_pattern_from_a_deferring_module_compiles_on_first_use(monkeypatc
     assert isinstance(deferred, _startup.DeferredPattern) and deferred.compiled is None
     assert isinstance(made["reportlab.lib.textsplit"]["narrow"], re.Pattern)  # narrow ranges compile at once
     assert isinstance(made["somewhere.else"]["wide"], re.Pattern)             # other modules are untouched
+    exec("printable = re.compile('[^\\x20-\\x7e\\U00010000-\\U0010ffff]')", {"__name__": "yaml.reader", "re": re},
+         made.setdefault("yaml.reader", {}))
+    assert isinstance(made["yaml.reader"]["printable"], _startup.DeferredPattern)  # beyond the BMP counts too
     assert compiled.count("([\u2e80-\uffff])") == 1
     assert deferred.sub(r"\1|", "a\u4e2db") == "a\u4e2d|b"                      # first use compiles it
     assert deferred.match("\u4e2d").group(1) == "\u4e2d" and deferred.flags == re.UNICODE
@@ -272,7 +275,9 @@ def test_a_wide_pattern_from_a_deferring_module_compiles_on_first_use(monkeypatc
 STARTUP_SCRIPT = """
 import atexit, sys
 def report():
+    import yaml.reader
     from reportlab.platypus import paragraph
+    print("yaml's pattern compiled:", getattr(yaml.reader.Reader.NON_PRINTABLE, "compiled", "at import"))
     print("uri pattern", type(paragraph.uri_pat).__name__)
 atexit.register(report)
 sys.argv = ["build_guide.py", *sys.argv[1:]]
@@ -287,7 +292,7 @@ def test_a_build_with_deferred_patterns_writes_the_same_bytes(tmp_path):
     done = subprocess.run([sys.executable, "-c", STARTUP_SCRIPT, "--out", str(out)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "uri pattern DeferredPattern"
+    assert done.stdout.strip().splitlines()[-2:] == ["yaml's pattern compiled: None", "uri pattern DeferredPattern"]
     assert main(["--out", str(tmp_path / "here.pdf")]) == 0
     assert out.read_bytes() == (tmp_path / "here.pdf").read_bytes()
 

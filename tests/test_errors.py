@@ -60,6 +60,29 @@ def test_1_yaml_syntax_errors_keep_line_and_column(here):
     assert problems(here, sections__basics_yaml=HEAD + "  - paragraph: bell\x07here\n") == [
         "content/sections/basics.yaml:4: character '\\x07' (U+0007) at column 20 is not allowed in YAML text; "
         "remove it"]
+    assert problems(here, sections__basics_yaml=HEAD + "  - paragraph: caf\u00e9 \x85 ok \x9b no\n") == [
+        "content/sections/basics.yaml:4: character '\\x9b' (U+009B) at column 26 is not allowed in YAML text; "
+        "remove it"]
+
+
+def test_1_the_refused_characters_are_pyyamls():
+    """The loader's own character test refuses exactly what PyYAML's reader refuses, code point by code point."""
+    import yaml
+
+    from guide.content._yaml import NOT_YAML_TEXT
+
+    def pyyaml_refuses(ch: str) -> bool:
+        try:
+            yaml.SafeLoader(ch).dispose()
+        except yaml.reader.ReaderError:
+            return True
+        return False
+
+    points = [*range(0x3000), *range(0xD700, 0xE100), *range(0xFF00, 0x10100), 0x1F600, 0x10FFFF]
+    differ = [hex(cp) for cp in points if bool(NOT_YAML_TEXT.search(chr(cp))) != pyyaml_refuses(chr(cp))]
+    assert differ == []
+    # C0 controls but tab, LF and CR; DEL to U+0084; U+0086-U+009F; the surrogates; U+FFFE and U+FFFF
+    assert sum(1 for cp in points if NOT_YAML_TEXT.search(chr(cp))) == 29 + 6 + 26 + 2048 + 2
 
 
 # 2 ---------------------------------------------------------------------------------------------

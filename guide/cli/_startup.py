@@ -1,12 +1,15 @@
-"""Start-up work a one-shot command need not pay: two of ReportLab's regular expressions compiled on first use.
+"""Start-up work a one-shot command need not pay: three libraries' costly regular expressions compiled on first use.
 
-ReportLab compiles its patterns as its modules are imported. Two of them are costly to compile and
-rarely used: the pattern in reportlab.platypus.paragraph that recognises a URI (case-insensitive,
-with character ranges up to U+FFFF: about 34 ms to compile, an eleventh of a whole build; used only
-to split a long URI across lines), and the CJK pattern of reportlab.lib.textsplit (about 5 ms; used
-only by its cjkwrap). While a one-shot command runs, those two modules' calls of re.compile for a
-pattern with such a wide range get a pattern that compiles itself when it is first used. Every
-other call of re.compile, from any module, is passed through unchanged.
+ReportLab and PyYAML compile their patterns as their modules are imported. Three of them are costly
+to compile (character classes that reach the top of the Basic Multilingual Plane) and rarely used:
+the pattern in reportlab.platypus.paragraph that recognises a URI (case-insensitive: about 34 ms to
+compile, an eleventh of a whole build; used only to split a long URI across lines), the CJK pattern
+of reportlab.lib.textsplit (about 5 ms; used only by its cjkwrap) and the printable-character test
+of yaml.reader (about 5 ms; used by PyYAML's pure-Python reader, which content/_yaml.py runs only
+to report a syntax error, since it makes the same character test with a cheaper pattern). While a
+one-shot command runs, those modules' calls of re.compile for a pattern with such a wide class get
+a pattern that compiles itself when it is first used. Every other call of re.compile, from any
+module, is passed through unchanged.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import sys
 
 # the modules whose wide-range patterns wait for their first use; each of them only calls
 # methods on those patterns (match, sub), which is all a deferred pattern needs to stand in for
-DEFERRING_MODULES = frozenset({"reportlab.platypus.paragraph", "reportlab.lib.textsplit"})
-WIDE = "\uffff"  # a character class that reaches the end of the Basic Multilingual Plane
+DEFERRING_MODULES = frozenset({"reportlab.platypus.paragraph", "reportlab.lib.textsplit", "yaml.reader"})
+WIDE = "\ufffd"  # a pattern with a character this high has a class reaching the top of the BMP or beyond
 
 
 class DeferredPattern:
@@ -47,9 +50,8 @@ def defer_costly_patterns() -> None:
         return
 
     def compile(pattern, flags=0):
-        if isinstance(pattern, str) and WIDE in pattern:
-            caller = sys._getframe(1).f_globals.get("__name__")
-            if caller in DEFERRING_MODULES:
+        if sys._getframe(1).f_globals.get("__name__") in DEFERRING_MODULES:
+            if isinstance(pattern, str) and pattern and max(pattern) >= WIDE:
                 return DeferredPattern(pattern, flags, plain)
         return plain(pattern, flags)
 

@@ -6,6 +6,7 @@ so an alias "bomb" cannot expand; file size and node count are bounded.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -118,19 +119,27 @@ def _shown_tag(tag: str) -> str:
 # PyYAML's libyaml binding when the wheel has it; errors are re-parsed with the Python parser
 FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
+# The characters YAML 1.1 does not allow in a stream: the complement of PyYAML's printable set
+# (tab, line feed, carriage return, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD and above
+# U+FFFF), written as the few it leaves out. The same test as PyYAML's reader, and its pattern
+# compiles in a seventh of the time of the reader's (0.7 ms against 5.5 ms, paid by every command).
+NOT_YAML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_character(text: str, position: int, ch: str, file: str):
+    line = text[:position].count("\n") + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    raise ContentError([Problem(file, line, "", f"character {ch!r} (U+{ord(ch):04X}) at column {col} "
+                                                "is not allowed in YAML text; remove it")]) from None
+
 
 def load_text(text: str, file: str) -> Any:
     """Parse one YAML document; raise ContentError with the parser's line and column."""
     if len(text) > MAX_BYTES:
         raise ContentError([Problem(file, 0, "", f"file is larger than {MAX_BYTES} bytes")])
-    try:
-        loader = yaml.SafeLoader(text)
-    except yaml.reader.ReaderError as exc:  # a control character YAML does not allow, anywhere in the file
-        line = text[: exc.position].count("\n") + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        ch = chr(exc.character) if isinstance(exc.character, int) else exc.character
-        raise ContentError([Problem(file, line, "", f"character {ch!r} (U+{ord(ch):04X}) at column {col} "
-                                                    "is not allowed in YAML text; remove it")]) from None
+    bad = NOT_YAML_TEXT.search(text)
+    if bad:  # a control character YAML does not allow, anywhere in the file
+        _refuse_character(text, bad.start(), bad.group(), file)
     if FAST_LOADER is not None:  # libyaml: about 5x faster on valid content
         fast = FAST_LOADER(text)
         try:
@@ -142,6 +151,11 @@ def load_text(text: str, file: str) -> Any:
             raise ContentError([Problem(file, 0, "", "YAML is nested too deeply")]) from None
         finally:
             fast.dispose()
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # (PyYAML's own test, should its set ever differ)
+        ch = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        _refuse_character(text, exc.position, ch, file)
     try:
         try:
             node = loader.get_single_node()
