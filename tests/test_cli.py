@@ -279,6 +279,7 @@ def report():
     from reportlab.platypus import paragraph
     print("yaml's pattern compiled:", getattr(yaml.reader.Reader.NON_PRINTABLE, "compiled", "at import"))
     print("uri pattern", type(paragraph.uri_pat).__name__)
+    print("typing_extensions imported:", "typing_extensions" in sys.modules)
 atexit.register(report)
 sys.argv = ["build_guide.py", *sys.argv[1:]]
 from guide.cli import entry
@@ -292,7 +293,8 @@ def test_a_build_with_deferred_patterns_writes_the_same_bytes(tmp_path):
     done = subprocess.run([sys.executable, "-c", STARTUP_SCRIPT, "--out", str(out)],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-2:] == ["yaml's pattern compiled: None", "uri pattern DeferredPattern"]
+    assert done.stdout.strip().splitlines()[-3:] == ["yaml's pattern compiled: None", "uri pattern DeferredPattern",
+                                                     "typing_extensions imported: False"]
     assert main(["--out", str(tmp_path / "here.pdf")]) == 0
     assert out.read_bytes() == (tmp_path / "here.pdf").read_bytes()
 
@@ -319,3 +321,11 @@ def test_a_long_uri_splits_the_same_with_the_pattern_deferred(monkeypatch):
     monkeypatch.setattr(paragraph, "uri_pat", deferred)
     assert len(plain) > 1 and lines() == plain
     assert deferred.compiled is not None  # the split did use it
+
+
+def test_msgspec_comes_without_typing_extensions_which_stays_importable():
+    script = ("import sys; import guide.cli; print('typing_extensions' in sys.modules);"
+              "import typing_extensions, msgspec; print(typing_extensions.__name__);"
+              "from guide.content import BuildOptions; print(msgspec.structs.replace(BuildOptions(), paper='a4').paper)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.stdout.split() == ["False", "typing_extensions", "a4"], done.stderr

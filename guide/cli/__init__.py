@@ -17,7 +17,11 @@ import threading
 import traceback
 from pathlib import Path
 
-from ..errors import ContentError, GuideError
+from ._startup import import_msgspec
+
+import_msgspec()  # before ..errors, the first module with a Struct
+
+from ..errors import ContentError, GuideError  # noqa: E402
 
 # name -> (module, one line of help)
 COMMANDS = {

@@ -1,4 +1,13 @@
-"""Start-up work a one-shot command need not pay: three libraries' costly regular expressions compiled on first use.
+"""Start-up work a command need not pay: msgspec without typing_extensions, and costly patterns compiled on first use.
+
+msgspec (every record here is a Struct) reads type hints with typing_extensions when that is
+installed (the desk's web stack brings it) and with the standard library's typing otherwise. The
+records use only the standard library's typing, so both give the same Structs; typing_extensions
+imports inspect, ast and dis with it, about 9 ms of a verify (a build imports inspect for ReportLab
+anyway: 3 ms there). The command line imports msgspec first without it; a module imported later that
+wants typing_extensions (the desk's) imports it as usual.
+
+Patterns:
 
 ReportLab and PyYAML compile their patterns as their modules are imported. Three of them are costly
 to compile (character classes that reach the top of the Basic Multilingual Plane) and rarely used:
@@ -41,6 +50,17 @@ class DeferredPattern:
     def __repr__(self) -> str:
         state = "compiled" if self.compiled is not None else "not compiled yet"
         return f"<DeferredPattern {self.source[:40]!r}..., {state}>"
+
+
+def import_msgspec() -> None:
+    """Import msgspec with typing_extensions hidden from it (unless either is imported already)."""
+    if "msgspec" in sys.modules or "typing_extensions" in sys.modules:
+        return
+    sys.modules["typing_extensions"] = None  # an import of it raises ImportError, which msgspec expects
+    try:
+        import msgspec  # noqa: F401
+    finally:
+        del sys.modules["typing_extensions"]
 
 
 def defer_costly_patterns() -> None:
