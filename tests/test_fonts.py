@@ -47,3 +47,33 @@ def test_a_table_that_does_not_match_the_fonts_is_not_used(tmp_path, monkeypatch
         assert content_drawable().primary == frozenset({0x20})  # read from the fonts, not the table
     finally:
         content_drawable.cache_clear()
+
+
+def test_the_guide_font_splits_text_into_the_same_subset_bytes_as_reportlab():
+    """GuideTTFont's table path and ReportLab's loop, fed the same runs in the same order on two documents:
+    the same pieces at every step and the same codes assigned, through the first subset into the next."""
+    import random
+
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from guide.layout._ttfont import GuideTTFont
+
+    path = str(FONT_DIR / "GuideSans-Regular.ttf")  # many glyphs: enough characters to need a second subset
+    ours, theirs = GuideTTFont("T-ours", path), TTFont("T-theirs", path)
+    doc_ours, doc_theirs = PDFDocument(), PDFDocument()
+    latin = "Mesothelioma is a cancer of the pleura \u2014 \u201cstage IV\u201d, caf\u00e9, a\u00f1o\u00a0"
+    greek_cyrillic = [chr(c) for c in (*range(0x100, 0x180), *range(0x391, 0x3CA), *range(0x410, 0x450))]
+    rnd = random.Random(7)
+    runs = ["", latin, latin.upper(), "\u4e00 not in the font", "\u00a0\u00a0"]
+    runs += ["".join(rnd.choice(latin + "".join(greek_cyrillic)) for _ in range(rnd.randrange(1, 40)))
+             for _ in range(600)]
+    fast_path_used = 0
+    for run in runs:
+        before = len(ours.state[doc_ours].assignments) if doc_ours in ours.state else -1
+        assert ours.splitString(run, doc_ours) == theirs.splitString(run, doc_theirs), run
+        fast_path_used += before == len(ours.state[doc_ours].assignments) and run != ""
+        assert ours.state[doc_ours].assignments == theirs.state[doc_theirs].assignments
+        assert ours.state[doc_ours].subsets == theirs.state[doc_theirs].subsets
+    assert len(ours.state[doc_ours].subsets) > 1  # the runs went beyond the first 256 codes
+    assert fast_path_used > 100

@@ -14,12 +14,12 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
 from .._struct import compared_without
 from ..content.models import Brand, Colour
 from ._coverage import FONT_DIR, FONT_FILES, SPACE, Drawable
 from ._geometry import Geometry, geometry
+from ._ttfont import GuideTTFont
 
 
 
@@ -30,7 +30,7 @@ def register_family(folder: Path, files: dict[str, str], family: str) -> frozens
 
     drawable: frozenset[int] | None = None
     for name, file in files.items():
-        font = TTFont(name, str(folder / file))
+        font = GuideTTFont(name, str(folder / file))
         pdfmetrics.registerFont(font)
         cps = frozenset(font.face.charWidths)
         drawable = cps if drawable is None else drawable & cps
