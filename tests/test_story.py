@@ -165,3 +165,45 @@ def test_escape_matches_the_standard_library(text):
 
     assert escape(text) == standard(text)
     assert escape(text, {'"': "&quot;"}) == standard(text, {'"': "&quot;"})
+
+
+def test_the_fragment_test_answers_as_reportlabs_c_function(guide_model, ctx, tmp_path):
+    """same_fragment against _rl_accel.sameFrag over every pair of neighbouring fragments of the guide's
+    paragraphs, and over made pairs: an image, a line break, a colour equal but not the same object, a
+    size 10 against 10.0, an attribute set to None against one left out."""
+    from _rl_accel import sameFrag
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, paragraph
+    from reportlab.platypus.paraparser import ParaFrag
+
+    from guide.layout._para import same_fragment
+
+    assert paragraph.sameFrag is same_fragment  # what line breaking calls
+    story = build_story(guide_model, ctx.theme, ctx.options, PassState())
+    frags = [f for p in _paragraphs(story) for f in p.frags]
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(tmp_path / "x.png")
+    style = ParagraphStyle("t", fontName="Helvetica", fontSize=10, backColor="yellow")
+    frags += Paragraph(f'a<br/>b <img src="{tmp_path / "x.png"}" width="4" height="4"/> <b>c</b> <font backColor="red">d</font>'
+                       ' <a href="#e" color="rgb(1,2,3)">e</a> <nobr>f g</nobr> <u>h</u> <super>i</super>', style).frags
+    base = dict(fontName="Helvetica", fontSize=10, textColor=colors.Color(0.2, 0.2, 0.2), rise=0, link=None)
+    frags += [ParaFrag(**base), ParaFrag(**{**base, "textColor": colors.Color(0.2, 0.2, 0.2)}),
+              ParaFrag(**{**base, "fontSize": 10.0}), ParaFrag(**{**base, "backColor": None}),
+              ParaFrag(**{k: v for k, v in base.items() if k != "link"}), ParaFrag(**{**base, "nobr": 1})]
+    pairs = list(zip(frags, frags[1:])) + [(f, g) for f in frags[-16:] for g in frags[-16:]]
+    assert len(pairs) > 500
+    answers = [(same_fragment(f, g), sameFrag(f, g)) for f, g in pairs]
+    assert [i for i, (ours, theirs) in enumerate(answers) if ours != bool(theirs)] == []
+    assert {ours for ours, _ in answers} == {0, 1}
+
+
+def _paragraphs(flowables):
+    from reportlab.platypus import Paragraph
+
+    for f in flowables:
+        if isinstance(f, Paragraph):
+            yield f
+        for inner in getattr(f, "_content", None) or getattr(f, "_flowables", None) or ():
+            yield from _paragraphs([inner])

@@ -1,4 +1,4 @@
-"""The story's paragraph: ReportLab's Paragraph, breaking its lines once per width.
+"""The story's paragraph: ReportLab's Paragraph, breaking its lines once per width, and a cheaper fragment test.
 
 A layout wraps the same paragraph several times: the planning pass and the drawing pass each
 wrap it, a frame wraps it again to split it, and a table wraps its cells to size them and then
@@ -6,11 +6,43 @@ to draw them. ReportLab breaks the lines afresh every time, and line breaking is
 part of a layout pass. The lines depend only on the paragraph's fragments (text, fonts and
 style) and the widths, so they are kept per paragraph and reused while both are the same.
 A split makes new paragraphs (of this class) with their own fragments, which break their own.
+
+Breaking lines asks, word by word, whether two fragments have the same font, size, colour, rise,
+underline, link, background and no-break setting (ReportLab's sameFrag, in C). The C function looks
+each attribute up by name, and the ones a fragment lacks (most of them: cbDefn, lineBreak, backColor,
+nobr) each raise and clear an AttributeError: 6.4 us a call, about 1,300 calls a render. A fragment
+keeps its attributes in its __dict__ (ParaFrag is a plain attribute bag), so same_fragment reads them
+there, with the same answers, in a fifth of the time; the line-breaking module is given it. Anything
+else it is asked about (a split paragraph's word lists) goes to the C function.
 """
 
 from __future__ import annotations
 
 from reportlab.platypus import Paragraph as _Paragraph
+from reportlab.platypus import paragraph as _paragraph
+from reportlab.lib.rl_accel import sameFrag as _rl_same_fragment
+from reportlab.platypus.paraparser import ParaFrag
+
+COMPARED = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
+_ABSENT = object()
+
+
+def same_fragment(f, g) -> int:
+    """ReportLab's sameFrag: 1 if neither is an image or a line break and the two agree on COMPARED
+    (an attribute that one has and the other lacks differs; one both lack agrees), else 0."""
+    if type(f) is not ParaFrag or type(g) is not ParaFrag:
+        return _rl_same_fragment(f, g)
+    fd, gd = f.__dict__, g.__dict__
+    if "cbDefn" in fd or "lineBreak" in fd or "cbDefn" in gd or "lineBreak" in gd:
+        return 0
+    for name in COMPARED:
+        a, b = fd.get(name, _ABSENT), gd.get(name, _ABSENT)
+        if a is not b and (a is _ABSENT or b is _ABSENT or a != b):
+            return 0
+    return 1
+
+
+_paragraph.sameFrag = same_fragment
 
 
 class Paragraph(_Paragraph):
