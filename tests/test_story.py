@@ -207,3 +207,32 @@ def _paragraphs(flowables):
             yield f
         for inner in getattr(f, "_content", None) or getattr(f, "_flowables", None) or ():
             yield from _paragraphs([inner])
+
+
+def test_word_widths_are_kept_per_font_object_and_equal_reportlabs(monkeypatch):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import paragraph
+
+    from guide.layout import _para
+    from guide.layout._coverage import FONT_DIR
+    from guide.layout._theme import register_fonts
+
+    register_fonts()
+    assert paragraph.stringWidth is _para.word_width
+    words = ["the", "mesothelioma", "caf\u00e9", "\u2014", "", b"bytes", "stage\u00a0IV"]
+    for font in ("Atkinson", "Atkinson-Bold", "Helvetica"):
+        for size in (13, 13.0, 18.5):
+            assert [_para.word_width(w, font, size) for w in words] == \
+                   [pdfmetrics.stringWidth(w, font, size) for w in words]
+    # a name registered again with other metrics is measured with the new font
+    monkeypatch.setitem(pdfmetrics._fonts, "T-width", TTFont("T-width", str(FONT_DIR / "AtkinsonHyperlegible-Regular.ttf")))
+    regular = _para.word_width("mesothelioma", "T-width", 13)
+    monkeypatch.setitem(pdfmetrics._fonts, "T-width", TTFont("T-width", str(FONT_DIR / "AtkinsonHyperlegible-Bold.ttf")))
+    assert _para.word_width("mesothelioma", "T-width", 13) == pdfmetrics.stringWidth("mesothelioma", "T-width", 13)
+    assert _para.word_width("mesothelioma", "T-width", 13) != regular
+    # the store is bounded
+    monkeypatch.setattr(_para, "WIDTHS_KEPT", 10)
+    for i in range(25):
+        _para.word_width(f"w{i}", "Atkinson", 13)
+    assert len(_para._widths) <= 10
