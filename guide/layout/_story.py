@@ -100,17 +100,11 @@ def cover(ctx: Ctx) -> list:
     tries = [(t.style("cover_text"), False, True), (tight, False, True), (tight, False, False),
              (tight, True, True), (tight, True, False), (t.style("cover_text"), None, True), (tight, None, False)]
     for body, run_in, with_tagline in tries:
-        low = lines(body, run_in) + (tagline if with_tagline else [])
-        if _height(low, t.frame_width) <= room:
+        # measured on lines made for measuring: wrapping a list rewrites its items, and the structure
+        # is declared from the kept ones later (made again: cheaper than a deep copy of the list)
+        if stack_height(lines(body, run_in) + (tagline if with_tagline else []), t.frame_width) <= room:
             break
-    return band + [FrameBreak()] + low
-
-
-def _height(flowables: list, width: float) -> float:
-    """stack_height without reading a list's items (the structure is declared from them later)."""
-    import copy
-
-    return stack_height([copy.deepcopy(f) if isinstance(f, ListFlowable) else f for f in flowables], width)
+    return band + [FrameBreak()] + lines(body, run_in) + (tagline if with_tagline else [])
 
 
 def band_flowables(g: m.Guide, t: Theme) -> list:
