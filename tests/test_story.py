@@ -236,3 +236,39 @@ def test_word_widths_are_kept_per_font_object_and_equal_reportlabs(monkeypatch):
     for i in range(25):
         _para.word_width(f"w{i}", "Atkinson", 13)
     assert len(_para._widths) <= 10
+
+
+PLAIN_TEXTS = ["Mesothelioma is a cancer of the lining of the lungs.", "  spaced   out\n\ttext  ", "a > b, \"quoted\"",
+               "caf\u00e9 \u2014 stage\u00a0IV", "Zo\u00eb", "x", "line one\nline two"]
+MARKED_TEXTS = ["<b>bold</b> text", "fish &amp; chips", "&lt;not a tag&gt;", "<a href='#x'>link</a>", ""]
+
+
+def test_a_plain_paragraph_gets_the_fragments_reportlab_would_parse():
+    """The story's Paragraph (one parse per style for text without markup) against ReportLab's own, over
+    texts with and without markup and styles with colours, a transform, a bullet, and a style changed
+    after its first use; fragments compared attribute by attribute."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as RLParagraph
+
+    from guide.layout import _para
+
+    styles = [ParagraphStyle("a", fontName="Helvetica", fontSize=13, leading=17),
+              ParagraphStyle("b", fontName="Helvetica-Bold", fontSize=18, textColor=colors.Color(0.1, 0.2, 0.3),
+                             backColor=colors.yellow, textTransform="uppercase"),
+              ParagraphStyle("c", fontName="Times-Roman", fontSize=9, bulletText="\u2022", rise=2)]
+
+    def made(cls, text, style, **kw):
+        p = cls(text, style, **kw)
+        return p.text, [vars(f) for f in p.frags], p.bulletText, p.style is style
+
+    probes = _para._probes
+    for style in styles:
+        for text in PLAIN_TEXTS + MARKED_TEXTS:
+            for kw in ({}, {"caseSensitive": 0}):
+                assert made(_para.Paragraph, text, style, **kw) == made(RLParagraph, text, style, **kw), (text, kw)
+    assert all(probes[id(s)][3] is not None for s in styles)  # the plain texts did take the probe's way
+    _para.Paragraph(PLAIN_TEXTS[0], styles[0])
+    styles[0].fontSize = 15  # a style changed after its first use is probed again
+    assert made(_para.Paragraph, PLAIN_TEXTS[0], styles[0]) == made(RLParagraph, PLAIN_TEXTS[0], styles[0])
+    assert _para.Paragraph(PLAIN_TEXTS[0], styles[0]).frags[0].fontSize == 15
